@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 def _str(name: str, default: str = "") -> str:
@@ -42,7 +43,8 @@ class Env:
     redis_url: str = ""
     elasticsearch_url: str = ""
     base_url: str = "http://127.0.0.1:8000"
-    email_url: str = ""
+    # Production sends through a local relay unless told otherwise, as Django itself does.
+    email_url: str = "smtp://localhost:25"
     default_from_email: str = "WELgee <no-reply@example.org>"
     secure_ssl_redirect: bool = True
     stripe_secret_key: str = ""
@@ -56,6 +58,79 @@ class Env:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
+class EmailConfig:
+    """One mailer, parsed from EMAIL_URL; `as_mailer()` gives a Django 6.1 `MAILERS` entry."""
+
+    backend: str
+    host: str = ""
+    port: int | None = None
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    timeout: int | None = None
+
+    def as_mailer(self) -> dict[str, object]:
+        if self.backend != _SMTP_BACKEND:
+            return {"BACKEND": self.backend}
+        options: dict[str, object] = {"host": self.host, "use_tls": self.use_tls, "use_ssl": self.use_ssl}
+        if self.port is not None:
+            options["port"] = self.port
+        if self.user:
+            options["username"] = self.user
+            options["password"] = self.password
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        return {"BACKEND": self.backend, "OPTIONS": options}
+
+
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_SCHEMES = {
+    "smtp": _SMTP_BACKEND,
+    "smtps": _SMTP_BACKEND,
+    "submission": _SMTP_BACKEND,
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def parse_email_url(url: str) -> EmailConfig:
+    """Parse `smtp://user:pass@host:port`, `smtps://…` (implicit TLS), `submission://…` (STARTTLS on
+    587 by default) or `console://`. Query flags `?tls=1`, `?ssl=1`, `?timeout=10` override.
+    User and password are percent-decoded so an API key with `@` or `/` can be written escaped."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _EMAIL_SCHEMES:
+        raise ValueError(f"EMAIL_URL scheme must be one of {sorted(_EMAIL_SCHEMES)}, got {scheme!r}")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+
+    def flag(name: str, default: bool) -> bool:
+        raw = query.get(name)
+        return default if raw is None else raw.strip().lower() in {"1", "true", "yes", "on"}
+
+    port = parts.port
+    if port is None and scheme == "submission":
+        port = 587
+    use_ssl = flag("ssl", scheme == "smtps")
+    use_tls = flag("tls", scheme == "submission" or port == 587)
+    if use_ssl and use_tls:
+        raise ValueError("EMAIL_URL cannot ask for both ssl and tls")
+    if _EMAIL_SCHEMES[scheme] == _SMTP_BACKEND and not parts.hostname:
+        raise ValueError("EMAIL_URL needs a host, e.g. smtp://user:pass@smtp.example.org:587")
+    return EmailConfig(
+        backend=_EMAIL_SCHEMES[scheme],
+        host=parts.hostname or "",
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        timeout=int(query["timeout"]) if "timeout" in query else None,
+    )
+
+
 def load_env() -> Env:
     return Env(
         secret_key=_str("SECRET_KEY"),
@@ -65,7 +140,7 @@ def load_env() -> Env:
         redis_url=_str("REDIS_URL"),
         elasticsearch_url=_str("ELASTICSEARCH_URL"),
         base_url=_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        email_url=_str("EMAIL_URL"),
+        email_url=_str("EMAIL_URL", "smtp://localhost:25"),
         default_from_email=_str("DEFAULT_FROM_EMAIL", "WELgee <no-reply@example.org>"),
         secure_ssl_redirect=_bool("SECURE_SSL_REDIRECT", True),
         stripe_secret_key=_str("STRIPE_SECRET_KEY"),

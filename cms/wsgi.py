@@ -1,16 +1,14 @@
-"""
-WSGI config for cms project.
+"""WSGI entry point for gunicorn (`gunicorn cms.wsgi`).
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/6.1/howto/deployment/wsgi/
+It defaults to the production settings, which refuse to start without SECRET_KEY and ALLOWED_HOSTS:
+a server started without configuration fails loudly instead of running with DEBUG on.
+`manage.py` keeps defaulting to the development settings.
 """
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 application = get_wsgi_application()

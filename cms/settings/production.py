@@ -1,5 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.env import parse_email_url
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -14,8 +16,10 @@ SECRET_KEY = ENV.secret_key  # noqa: F405
 ALLOWED_HOSTS = list(ENV.allowed_hosts)  # noqa: F405
 CSRF_TRUSTED_ORIGINS = list(ENV.csrf_trusted_origins)  # noqa: F405
 
+# Hashed, pre-compressed file names let whitenoise send them with a far-future cache header.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 
+# The site sits behind a TLS-terminating proxy (load balancer, Caddy, nginx) that sets this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = ENV.secure_ssl_redirect  # noqa: F405
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -26,6 +30,15 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+if not SECURE_SSL_REDIRECT:
+    # Only the benchmark and local smoke runs switch the redirect off; the proxy then owns HTTPS.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
+# Mail goes out through EMAIL_URL (smtp://user:pass@host:587; default: a relay on localhost:25) using
+# Django 6.1's MAILERS; the legacy EMAIL_BACKEND from base.py may not coexist with it.
+globals().pop("EMAIL_BACKEND", None)
+MAILERS = {"default": parse_email_url(ENV.email_url).as_mailer()}  # noqa: F405
+SERVER_EMAIL = DEFAULT_FROM_EMAIL  # noqa: F405
 
 try:
     from .local import *  # noqa: F403

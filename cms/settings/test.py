@@ -5,7 +5,8 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Django's own ImmediateBackend (not the backport's): Wagtail's tasks and ours then share one Task class.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"}}
 MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
