@@ -1,5 +1,314 @@
+"""Page types of the public site. Snippets live in home/snippets.py and are re-exported here."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import (
+    CARD_SPEC,
+    HERO_SPEC,
+    LOGO_SPEC,
+    PHOTO_SPEC,
+    CampaignStreamBlock,
+    DonationTiersStreamBlock,
+    StandardStreamBlock,
+    StoryStreamBlock,
+)
+from home.images import attach_images, prefetch_renditions
+from home.snippets import FAQ, Award, MediaMention, Testimonial
+
+__all__ = [
+    "FAQ",
+    "Award",
+    "DonationPage",
+    "HomePage",
+    "MediaMention",
+    "StandardPage",
+    "StoryIndexPage",
+    "StoryPage",
+    "Testimonial",
+]
 
 
-class HomePage(Page):
-    pass
+class SeoMixin:
+    """What base.html needs for <meta> description and OpenGraph/Twitter cards."""
+
+    def get_meta_description(self) -> str:
+        return self.search_description or getattr(self, "intro_text", "") or ""
+
+    def get_meta_image(self):
+        return getattr(self, "hero_image", None)
+
+
+class HomePage(SeoMixin, Page):
+    """The campaign page: "あなたもWELgeeファミリーになりませんか?". One per language."""
+
+    body = StreamField(CampaignStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.StoryIndexPage", "home.StandardPage", "home.DonationPage"]
+
+    class Meta:
+        verbose_name = _("campaign page")
+
+    @property
+    def intro_text(self) -> str:
+        hero = self._first_block("hero")
+        return (hero.get("lead") or "") if hero else ""
+
+    def get_meta_image(self):
+        hero = self._first_block("hero")
+        return hero.get("image") if hero else None
+
+    def _first_block(self, block_type: str):
+        for block in self.body:
+            if block.block_type == block_type:
+                return block.value
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        self.prefetch_body_images()
+        return context
+
+    def prefetch_body_images(self) -> None:
+        """Fetch every image and rendition the body shows in two queries instead of one per image."""
+        snippets_with_logo, snippets_with_photo, stories, images = [], [], [], []
+        for block in self.body:
+            value = block.value
+            match block.block_type:
+                case "hero":
+                    images.append(value.get("image"))
+                case "media_mentions":
+                    snippets_with_logo += [m for m in value.get("mentions") or [] if m]
+                case "awards":
+                    snippets_with_logo += [a for a in value.get("awards") or [] if a]
+                case "testimonials":
+                    snippets_with_photo += [t for t in value.get("testimonials") or [] if t]
+                case "story_teaser":
+                    if value.get("story"):
+                        stories.append(value["story"])
+        fetched = attach_images(snippets_with_logo, "logo")
+        fetched += attach_images(snippets_with_photo, "photo")
+        fetched += attach_images(stories, "hero_image")
+        prefetch_renditions([*images, *fetched], HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
+
+
+class StoryIndexPage(SeoMixin, Page):
+    """Stories of the people WELgee walks alongside, newest first, filterable by tag."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.StoryPage"]
+    stories_per_page = 9
+
+    class Meta:
+        verbose_name = _("story index page")
+
+    def stories(self, tag: str | None = None):
+        stories = (
+            StoryPage.objects.live()
+            .child_of(self)
+            .select_related("hero_image")
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+        if tag:
+            stories = stories.filter(
+                models.Q(region_tags__slug=tag) | models.Q(topic_tags__slug=tag)
+            ).distinct()
+        return stories
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag") or None
+        paginator = Paginator(self.stories(tag=tag), self.stories_per_page)
+        try:
+            stories_page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            stories_page = paginator.page(1)
+        except EmptyPage:
+            stories_page = paginator.page(paginator.num_pages)
+        prefetch_renditions([s.hero_image for s in stories_page if s.hero_image_id], CARD_SPEC)
+        context.update(stories=stories_page, tag=tag)
+        return context
+
+
+class StoryRegionTag(TaggedItemBase):
+    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items")
+
+
+class StoryTopicTag(TaggedItemBase):
+    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class StoryPage(SeoMixin, Page):
+    """One person's story, e.g. R's journey from Afghanistan to an engineering job in Japan."""
+
+    intro = models.TextField(_("intro"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(StoryStreamBlock(), blank=True, use_json_field=True)
+    region_tags = ClusterTaggableManager(
+        through=StoryRegionTag, blank=True, related_name="region_stories", verbose_name=_("regions")
+    )
+    topic_tags = ClusterTaggableManager(
+        through=StoryTopicTag, blank=True, related_name="topic_stories", verbose_name=_("topics")
+    )
+    after_story = RichTextField(_("after the story"), blank=True, features=["bold", "italic", "link"])
+    date = models.DateField(_("publication date"), default=_today)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("after_story"),
+        MultiFieldPanel([FieldPanel("region_tags"), FieldPanel("topic_tags")], heading=_("Tags")),
+    ]
+
+    # Page.search_fields already boosts the title (x2) over everything added here.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("after_story"),
+        index.RelatedFields("region_tags", [index.SearchField("name")]),
+        index.RelatedFields("topic_tags", [index.SearchField("name")]),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["home.StoryIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("story page")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+
+class StandardPage(SeoMixin, Page):
+    """A plain content page: about us, privacy policy, corporate giving."""
+
+    intro = models.TextField(_("intro"), blank=True)
+    body = StreamField(StandardStreamBlock(), blank=True, use_json_field=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+    @property
+    def intro_text(self) -> str:
+        return self.intro
+
+
+class DonationPage(SeoMixin, Page):
+    """Where a visitor chooses an amount and gives monthly or once.
+
+    This model only renders a plain server-side form; the payment flow (Stripe Checkout) is wired
+    by the payments module, which reads ``amount`` and ``frequency`` from the submitted form.
+    """
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        ONCE = "once", _("Once")
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ul"])
+    tiers = StreamField(DonationTiersStreamBlock(), blank=True, use_json_field=True)
+    default_frequency = models.CharField(
+        _("frequency selected by default"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    min_amount_jpy = models.PositiveIntegerField(_("minimum amount (yen)"), default=500)
+    max_amount_jpy = models.PositiveIntegerField(_("maximum amount (yen)"), default=1_000_000)
+    thank_you_message = RichTextField(blank=True, features=["bold", "italic", "link"])
+    not_configured_message = models.TextField(
+        blank=True,
+        help_text=_("Shown instead of the payment button while online payments are not set up."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("tiers"),
+        MultiFieldPanel(
+            [
+                FieldPanel("default_frequency"),
+                FieldRowPanel([FieldPanel("min_amount_jpy"), FieldPanel("max_amount_jpy")]),
+            ],
+            heading=_("Amounts"),
+        ),
+        FieldPanel("thank_you_message"),
+        FieldPanel("not_configured_message"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("donation page")
+
+    @property
+    def intro_text(self) -> str:
+        from django.utils.html import strip_tags
+
+        return strip_tags(self.intro)
+
+    def clean(self):
+        super().clean()
+        if self.min_amount_jpy and self.max_amount_jpy and self.min_amount_jpy > self.max_amount_jpy:
+            raise ValidationError({"max_amount_jpy": _("The maximum must not be below the minimum.")})
+
+    def tier_amounts(self) -> list[int]:
+        return [block.value["amount_jpy"] for block in self.tiers if block.block_type == "tier"]
+
+    def initial_choice(self, request) -> tuple[str, int | None]:
+        """The frequency and amount to preselect, from ?frequency=&amount= links on the campaign page."""
+        frequency = request.GET.get("frequency")
+        if frequency not in self.Frequency.values:
+            frequency = self.default_frequency
+        try:
+            amount = int(request.GET.get("amount", ""))
+        except ValueError:
+            amount = None
+        if amount is not None and not (self.min_amount_jpy <= amount <= self.max_amount_jpy):
+            amount = None
+        return frequency, amount
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        frequency, amount = self.initial_choice(request)
+        tier_amounts = self.tier_amounts()
+        context.update(
+            selected_frequency=frequency,
+            selected_amount=amount,
+            custom_amount=amount if amount is not None and amount not in tier_amounts else None,
+            frequencies=self.Frequency.choices,
+        )
+        return context

@@ -1,0 +1,440 @@
+"""StreamField blocks of the campaign page ("あなたもWELgeeファミリーになりませんか?") and the stories.
+
+Block names and child names are a contract with the demo-data loader (home/demo/) and must stay
+stable. ``HomePage.body`` accepts, in any order:
+
+``hero``            heading, lead, image, cta {label, page, url}
+``member_counter``  label, count, as_of, use_live_count, note
+``media_mentions``  heading, headline_total ("150+"), text, mentions [MediaMention]
+``partners``        heading, intro                  (renders PartnerCompany.objects.on_site())
+``awards``          heading, intro, awards [Award]
+``impact_figures``  heading, intro, figures [{value, unit, label, as_of, note}]
+``story_teaser``    heading, story (StoryPage), excerpt, link_label
+``about``           heading, text (rich), points [{title, text}]
+``donation_tiers``  heading, intro, tiers [{amount_jpy, achievement, footnote}], note
+``member_benefits`` heading, benefits [{icon, title, text}]
+``testimonials``    heading, testimonials [Testimonial]
+``faq``             heading, show_all, faqs [FAQ]
+``closing_appeal``  heading, text (rich), cta {label, page, url}
+
+``StoryPage.body`` and ``StandardPage.body`` accept ``paragraph`` (rich text), ``image``
+{image, caption} and ``quote`` {quote, attribution}; StandardPage also accepts ``faq``.
+``DonationPage.tiers`` accepts ``tier`` {amount_jpy, label, description}.
+"""
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import expand_db_html
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from home.snippets import FAQ, Award, MediaMention, Testimonial
+
+
+class YenAmountBlock(blocks.IntegerBlock):
+    """A gift in yen: JPY has no minor unit, so only positive whole numbers make sense."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("help_text", _("Whole yen, e.g. 1000"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValidationError(_("Enter a positive whole number of yen."), code="invalid")
+        value = super().clean(value)
+        if value is None or value < 1:
+            raise ValidationError(_("Enter a positive whole number of yen."), code="min_value")
+        return value
+
+
+class CallToActionValue(blocks.StructValue):
+    @property
+    def href(self) -> str:
+        page = self.get("page")
+        if page is not None and page.live:
+            return page.url or ""
+        return self.get("url") or ""
+
+
+class CallToActionBlock(blocks.StructBlock):
+    """A button: the label, and a link to a page of the site or to any URL."""
+
+    label = blocks.CharBlock(required=False, max_length=80)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.URLBlock(required=False)
+
+    class Meta:
+        value_class = CallToActionValue
+        label = _("Call to action")
+        form_classname = "struct-block cta-block"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("label") and not (value.get("page") or value.get("url")):
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": ValidationError(_("Choose a page or enter a URL for the button."))}
+            )
+        return value
+
+
+class HeroBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    lead = blocks.TextBlock(required=False)
+    image = ImageChooserBlock(required=False)
+    cta = CallToActionBlock(required=False)
+
+    class Meta:
+        icon = "image"
+        template = "home/blocks/hero.html"
+        label = _("Hero")
+
+
+class MemberCounterBlock(blocks.StructBlock):
+    """The family counter ("現在 502人 (3月12日時点)")."""
+
+    label = blocks.CharBlock(max_length=120)
+    count = blocks.IntegerBlock(min_value=0)
+    as_of = blocks.DateBlock(required=False)
+    use_live_count = blocks.BooleanBlock(
+        required=False,
+        help_text=_("Show the current number of monthly donors from the CRM instead of the figure above."),
+    )
+    note = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "group"
+        template = "home/blocks/member_counter.html"
+        label = _("Member counter")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        count, as_of = value.get("count"), value.get("as_of")
+        if value.get("use_live_count"):
+            from home.live_figures import member_count
+
+            live = member_count()
+            if live is not None:
+                count, as_of = live
+        context.update(count=count, as_of=as_of)
+        return context
+
+
+class MediaMentionsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    headline_total = blocks.CharBlock(required=False, max_length=20, help_text=_('e.g. "150+"'))
+    text = blocks.TextBlock(required=False)
+    mentions = blocks.ListBlock(SnippetChooserBlock(MediaMention), min_num=0)
+
+    class Meta:
+        icon = "openquote"
+        template = "home/blocks/media_mentions.html"
+        label = _("Media mentions")
+
+
+class PartnersBlock(blocks.StructBlock):
+    """Partner companies flagged for the site in the CRM, in the CRM's order."""
+
+    heading = blocks.CharBlock(max_length=120)
+    intro = blocks.TextBlock(required=False)
+
+    class Meta:
+        icon = "site"
+        template = "home/blocks/partners.html"
+        label = _("Partner companies")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["partners"] = partners_on_site()
+        return context
+
+
+def partners_on_site() -> list:
+    # Imported lazily: the crm app is built in parallel and may not have the model yet.
+    try:
+        from django.apps import apps
+
+        model = apps.get_model("crm", "PartnerCompany")
+        partners = list(model.objects.on_site().select_related("logo"))
+    except (LookupError, AttributeError, ImportError):
+        return []
+    from home.images import prefetch_renditions
+
+    prefetch_renditions([p.logo for p in partners if p.logo_id], LOGO_SPEC)
+    return partners
+
+
+class AwardsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    intro = blocks.TextBlock(required=False)
+    awards = blocks.ListBlock(SnippetChooserBlock(Award), min_num=0)
+
+    class Meta:
+        icon = "success"
+        template = "home/blocks/awards.html"
+        label = _("Awards")
+
+
+class ImpactFigureBlock(blocks.StructBlock):
+    value = blocks.CharBlock(max_length=20, help_text=_('e.g. "2,350"'))
+    unit = blocks.CharBlock(required=False, max_length=20, help_text=_('e.g. "名以上"'))
+    label = blocks.CharBlock(max_length=120)
+    as_of = blocks.DateBlock(required=False)
+    note = blocks.CharBlock(required=False)
+
+
+class ImpactFiguresBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    intro = blocks.TextBlock(required=False)
+    figures = blocks.ListBlock(ImpactFigureBlock())
+
+    class Meta:
+        icon = "table"
+        template = "home/blocks/impact_figures.html"
+        label = _("Impact figures")
+
+
+class StoryTeaserBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    story = blocks.PageChooserBlock(page_type="home.StoryPage")
+    excerpt = blocks.TextBlock(required=False, help_text=_("Leave empty to use the story's intro."))
+    link_label = blocks.CharBlock(required=False, max_length=80)
+
+    class Meta:
+        icon = "doc-full"
+        template = "home/blocks/story_teaser.html"
+        label = _("Story teaser")
+
+
+class PointBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=80)
+    text = blocks.TextBlock()
+
+
+class AboutBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.RichTextBlock(features=["bold", "italic", "link"])
+    points = blocks.ListBlock(PointBlock(), min_num=0)
+
+    class Meta:
+        icon = "info-circle"
+        template = "home/blocks/about.html"
+        label = _("About")
+
+
+class TierBlock(blocks.StructBlock):
+    amount_jpy = YenAmountBlock(label=_("Monthly amount (yen)"))
+    achievement = blocks.TextBlock(help_text=_("What this monthly gift makes possible."))
+    footnote = blocks.CharBlock(required=False)
+
+
+class DonationTiersBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    intro = blocks.TextBlock(required=False)
+    tiers = blocks.ListBlock(TierBlock(), min_num=1)
+    note = blocks.CharBlock(required=False, help_text=_('e.g. "※1年間ご寄付を続けられた場合"'))
+
+    class Meta:
+        icon = "tag"
+        template = "home/blocks/donation_tiers.html"
+        label = _("Donation tiers")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        donation_page = donation_page_for(parent_context or {})
+        context["donation_url"] = donation_page.url if donation_page else ""
+        return context
+
+
+def donation_page_for(context: dict[str, Any]):
+    """The live donation page in the visitor's language, looked up once per request."""
+    request = context.get("request")
+    cache_holder = request if request is not None else None
+    if cache_holder is not None and hasattr(cache_holder, "_welgee_donation_page"):
+        return cache_holder._welgee_donation_page
+    from home.models import DonationPage
+
+    page = context.get("page")
+    queryset = DonationPage.objects.live()
+    if page is not None:
+        queryset = queryset.filter(locale_id=page.locale_id)
+    found = queryset.order_by("path").first()
+    if cache_holder is not None:
+        cache_holder._welgee_donation_page = found
+    return found
+
+
+class BenefitBlock(blocks.StructBlock):
+    ICONS = [
+        ("report", _("Report / letter")),
+        ("community", _("Community group")),
+        ("newsletter", _("Newsletter")),
+        ("event", _("Event")),
+        ("heart", _("Heart")),
+    ]
+    icon = blocks.ChoiceBlock(choices=ICONS, default="heart")
+    title = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock()
+
+
+class MemberBenefitsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    benefits = blocks.ListBlock(BenefitBlock())
+
+    class Meta:
+        icon = "list-ul"
+        template = "home/blocks/member_benefits.html"
+        label = _("Member benefits")
+
+
+class TestimonialsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    testimonials = blocks.ListBlock(SnippetChooserBlock(Testimonial), min_num=0)
+
+    class Meta:
+        icon = "user"
+        template = "home/blocks/testimonials.html"
+        label = _("Testimonials")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # A draft, an unpublished or a consent-less testimonial never reaches the public.
+        context["visible"] = [t for t in value.get("testimonials") or [] if t is not None and t.is_publishable]
+        return context
+
+
+class FAQBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    show_all = blocks.BooleanBlock(
+        required=False, help_text=_("Show every FAQ in this language instead of the ones chosen below.")
+    )
+    faqs = blocks.ListBlock(SnippetChooserBlock(FAQ), min_num=0, required=False)
+
+    class Meta:
+        icon = "help"
+        template = "home/blocks/faq.html"
+        label = _("FAQ")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        if value.get("show_all"):
+            page = (parent_context or {}).get("page")
+            faqs = FAQ.objects.all()
+            if page is not None:
+                faqs = faqs.filter(locale_id=page.locale_id)
+            faqs = list(faqs)
+        else:
+            faqs = [f for f in value.get("faqs") or [] if f is not None]
+        context["faqs"] = faqs
+        context["json_ld"] = faq_json_ld(faqs)
+        return context
+
+
+def faq_json_ld(faqs) -> str:
+    """schema.org FAQPage data, safe to embed inside a <script> element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": faq.question,
+                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(expand_db_html(faq.answer)).strip()},
+            }
+            for faq in faqs
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    # "</script>" inside a string would end the element early; JSON allows these escapes.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)
+
+
+class ClosingAppealBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.RichTextBlock(features=["bold", "italic", "link"])
+    cta = CallToActionBlock(required=False)
+
+    class Meta:
+        icon = "mail"
+        template = "home/blocks/closing_appeal.html"
+        label = _("Closing appeal")
+
+
+class CampaignStreamBlock(blocks.StreamBlock):
+    hero = HeroBlock()
+    member_counter = MemberCounterBlock()
+    media_mentions = MediaMentionsBlock()
+    partners = PartnersBlock()
+    awards = AwardsBlock()
+    impact_figures = ImpactFiguresBlock()
+    story_teaser = StoryTeaserBlock()
+    about = AboutBlock()
+    donation_tiers = DonationTiersBlock()
+    member_benefits = MemberBenefitsBlock()
+    testimonials = TestimonialsBlock()
+    faq = FAQBlock()
+    closing_appeal = ClosingAppealBlock()
+
+
+# --- Stories and standard pages ---------------------------------------------------------------
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "image"
+        template = "home/blocks/image.html"
+        label = _("Image")
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "home/blocks/quote.html"
+        label = _("Quote")
+
+
+class StoryStreamBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"], template="home/blocks/paragraph.html"
+    )
+    image = CaptionedImageBlock()
+    quote = QuoteBlock()
+
+
+class StandardStreamBlock(StoryStreamBlock):
+    faq = FAQBlock()
+
+
+class DonationTierOptionBlock(blocks.StructBlock):
+    amount_jpy = YenAmountBlock(label=_("Amount (yen)"))
+    label = blocks.CharBlock(required=False, max_length=80)
+    description = blocks.TextBlock(required=False)
+
+    class Meta:
+        icon = "tag"
+        label = _("Tier")
+
+
+class DonationTiersStreamBlock(blocks.StreamBlock):
+    tier = DonationTierOptionBlock()
+
+
+# Rendition specs used by the templates; the page prefetches exactly these in one query.
+HERO_SPEC = "fill-1200x630"
+LOGO_SPEC = "max-240x96"
+PHOTO_SPEC = "fill-160x160"
+CARD_SPEC = "fill-800x500"
+BODY_SPEC = "width-1000"
