@@ -1,0 +1,432 @@
+"""Segment rules -> one Django Q expression.
+
+A rule tree is plain JSON, the shape the admin form stores:
+
+    {"match": "all" | "any",
+     "rules": [{"field": "lifetime_value", "operator": "gte", "value": "50000"},
+               {"match": "any", "rules": [...]}]}
+
+Every rule becomes an EXISTS (or NOT EXISTS) subquery on donations, recurring donations, tags or
+invitations, so a whole segment is evaluated by the database as a single query: counting 100,000
+donors never loads one into Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Sum, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SegmentRuleError(ValueError):
+    """A rule a fundraiser wrote that cannot be evaluated; the message is shown in the form."""
+
+
+# The tiers on the donation page: ¥1,000, ¥5,000 and ¥10,000 a month.
+TIERS: dict[str, tuple[int, int | None]] = {
+    "1000": (1_000, 4_999),
+    "5000": (5_000, 9_999),
+    "10000": (10_000, None),
+}
+
+MEMBERSHIP_VALUES = ("member", "past_due", "paused", "former", "never")
+NEWSLETTER_VALUES = ("subscribed", "unsubscribed", "pending", "cleaned", "never")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: Any
+    operators: tuple[str, ...]
+    help: Any = ""
+
+
+OPERATOR_LABELS: dict[str, Any] = {
+    "is": _("is"),
+    "is_not": _("is not"),
+    "gte": _("at least"),
+    "lte": _("at most"),
+    "between": _("between (value and second value)"),
+    "before": _("before"),
+    "after": _("on or after"),
+    "within_days": _("within the last N days"),
+    "gave": _("gave in year"),
+    "did_not_give": _("did not give in year"),
+    "last_year_not_this_year": _("gave last year, not this year"),
+    "gave_in_x_not_y": _("gave in year (value), not in year (second value)"),
+    "has_any": _("has any of"),
+    "has_none": _("has none of"),
+    "any": _("has any"),
+    "none": _("has none"),
+}
+
+
+def facebook_invitation_model():
+    """The Facebook-group invitation table, once another part of the CRM adds it."""
+    try:
+        return apps.get_model("crm", "FacebookGroupInvitation")
+    except LookupError:
+        return None
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "membership": FieldSpec(
+        _("Monthly membership"),
+        ("is", "is_not"),
+        _("member, past_due, paused, former (cancelled, not a member now), never"),
+    ),
+    "monthly_amount": FieldSpec(
+        _("Monthly amount (JPY)"),
+        ("gte", "lte", "between"),
+        _("Sum of active monthly gifts; yearly gifts count as a twelfth."),
+    ),
+    "tier": FieldSpec(_("Monthly tier"), ("is", "is_not"), _("1000, 5000 or 10000")),
+    "tenure_months": FieldSpec(_("Member for (months)"), ("gte", "lte")),
+    "first_gift": FieldSpec(_("First gift date"), ("before", "after", "between"), _("YYYY-MM-DD")),
+    "last_gift": FieldSpec(
+        _("Last gift date"), ("before", "after", "between", "within_days"), _("YYYY-MM-DD")
+    ),
+    "gave_in_year": FieldSpec(_("Gave in year"), ("gave", "did_not_give"), _("e.g. 2024")),
+    "lapsed": FieldSpec(_("Lapsed"), ("last_year_not_this_year", "gave_in_x_not_y")),
+    "lifetime_value": FieldSpec(_("Lifetime value (JPY)"), ("gte", "lte", "between")),
+    "language": FieldSpec(_("Language"), ("is", "is_not"), _("ja or en")),
+    "tag": FieldSpec(_("Tags"), ("has_any", "has_none"), _("Comma-separated tag names")),
+    "company": FieldSpec(_("Partner company"), ("is", "is_not", "any", "none"), _("Company name or id")),
+    "newsletter": FieldSpec(
+        _("Newsletter consent"),
+        ("is", "is_not"),
+        _("subscribed, unsubscribed, pending, cleaned, never (comma-separated)"),
+    ),
+    "facebook_group": FieldSpec(
+        _("Facebook-group invitation"),
+        ("is", "is_not"),
+        _("An invitation status, or 'none' for never invited"),
+    ),
+}
+
+
+def field_choices() -> list[tuple[str, Any]]:
+    return [(k, spec.label) for k, spec in FIELDS.items()]
+
+
+def operator_choices() -> list[tuple[str, Any]]:
+    return list(OPERATOR_LABELS.items())
+
+
+# --- value parsing ---------------------------------------------------------------------------------
+
+
+def _int(value: Any, what: str = "value") -> int:
+    try:
+        return int(str(value).replace(",", "").replace("¥", "").strip())
+    except (TypeError, ValueError):
+        raise SegmentRuleError(
+            _("%(what)s must be a whole number, got “%(value)s”.") % {"what": what, "value": value}
+        ) from None
+
+
+def _date(value: Any) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise SegmentRuleError(
+            _("Dates are written YYYY-MM-DD, got “%(value)s”.") % {"value": value}
+        ) from None
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight in the site's time zone (Tokyo), so "2024-01-01" means the Japanese calendar day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    return _start_of(datetime.date(year, 1, 1)), _start_of(datetime.date(year + 1, 1, 1))
+
+
+def _words(value: Any) -> list[str]:
+    return [w.strip() for w in str(value or "").split(",") if w.strip()]
+
+
+# --- subqueries ------------------------------------------------------------------------------------
+
+
+def _gifts(**filters: Any):
+    from crm.models import Donation
+
+    return Donation.objects.filter(
+        donor=OuterRef("pk"), status=Donation.Status.SUCCEEDED, **filters
+    ).order_by()
+
+
+def _recurring(**filters: Any):
+    from crm.models import RecurringDonation
+
+    return RecurringDonation.objects.filter(donor=OuterRef("pk"), **filters).order_by()
+
+
+def _active_recurring(**filters: Any):
+    return _recurring(status="active", **filters)
+
+
+def _monthly_total():
+    return (
+        _active_recurring()
+        .values("donor")
+        .annotate(
+            monthly=Sum(
+                Case(
+                    When(interval="year", then=F("amount") / 12),
+                    default=F("amount"),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+    )
+
+
+def _monthly_between(low: int | None, high: int | None) -> Q:
+    q = Q(Exists(_active_recurring()))
+    if low is not None:
+        q &= Q(Exists(_monthly_total().filter(monthly__gte=low)))
+    if high is not None:
+        q &= ~Q(Exists(_monthly_total().filter(monthly__gt=high)))
+    return q
+
+
+def _lifetime_total():
+    return _gifts(currency="JPY").values("donor").annotate(total=Sum("amount"))
+
+
+def _lifetime_between(low: int | None, high: int | None) -> Q:
+    q = Q()
+    if low is not None and low > 0:
+        q &= Q(Exists(_lifetime_total().filter(total__gte=low)))
+    if high is not None:
+        q &= ~Q(Exists(_lifetime_total().filter(total__gt=high)))
+    return q
+
+
+def _gave_between(start: datetime.datetime, end: datetime.datetime) -> Q:
+    return Q(Exists(_gifts(received_at__gte=start, received_at__lt=end)))
+
+
+def _two(rule: dict[str, Any], parse: Callable[[Any], Any]) -> tuple[Any, Any]:
+    if rule.get("value") in (None, "") or rule.get("value2") in (None, ""):
+        raise SegmentRuleError(_("“between” needs a value and a second value."))
+    return parse(rule["value"]), parse(rule["value2"])
+
+
+def _one(rule: dict[str, Any], parse: Callable[[Any], Any] = str) -> Any:
+    if rule.get("value") in (None, ""):
+        raise SegmentRuleError(_("This rule needs a value."))
+    return parse(rule["value"])
+
+
+# --- one rule --------------------------------------------------------------------------------------
+
+
+def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) -> Q:
+    field, op = rule.get("field"), rule.get("operator")
+    spec = FIELDS.get(str(field))
+    if spec is None:
+        raise SegmentRuleError(_("Unknown field “%(field)s”.") % {"field": field})
+    if op not in spec.operators:
+        allowed = ", ".join(str(OPERATOR_LABELS[o]) for o in spec.operators)
+        raise SegmentRuleError(
+            _("“%(field)s” works with: %(allowed)s.") % {"field": spec.label, "allowed": allowed}
+        )
+    today = today or timezone.localdate()
+    negate = op == "is_not"
+
+    if field == "membership":
+        value = _one(rule).lower()
+        if value == "member":
+            q = Q(Exists(_active_recurring()))
+        elif value in {"past_due", "paused"}:
+            q = Q(Exists(_recurring(status=value)))
+        elif value == "former":
+            q = Q(Exists(_recurring(status="canceled"))) & ~Q(Exists(_active_recurring()))
+        elif value == "never":
+            q = ~Q(Exists(_recurring().exclude(status="incomplete")))
+        else:
+            raise SegmentRuleError(
+                _("Membership is one of: %(values)s.") % {"values": ", ".join(MEMBERSHIP_VALUES)}
+            )
+        return ~q if negate else q
+
+    if field == "monthly_amount":
+        if op == "between":
+            low, high = _two(rule, _int)
+            return _monthly_between(low, high)
+        amount = _one(rule, _int)
+        return _monthly_between(amount, None) if op == "gte" else _monthly_between(None, amount)
+
+    if field == "tier":
+        tier = _one(rule).replace(",", "").replace("¥", "").strip()
+        if tier not in TIERS:
+            raise SegmentRuleError(_("Tier is one of: %(values)s.") % {"values": ", ".join(TIERS)})
+        q = _monthly_between(*TIERS[tier])
+        return ~q if negate else q
+
+    if field == "tenure_months":
+        months = _one(rule, _int)
+        cutoff = _start_of(_months_before(today, months))
+        if op == "gte":
+            return Q(Exists(_active_recurring(started_at__lt=cutoff + datetime.timedelta(days=1))))
+        return Q(Exists(_active_recurring())) & ~Q(Exists(_active_recurring(started_at__lt=cutoff)))
+
+    if field == "first_gift":
+        if op == "between":
+            start, end = _two(rule, _date)
+            return ~Q(Exists(_gifts(received_at__lt=_start_of(start)))) & _gave_between(
+                _start_of(start), _start_of(end + datetime.timedelta(days=1))
+            )
+        day = _start_of(_one(rule, _date))
+        if op == "before":
+            return Q(Exists(_gifts(received_at__lt=day)))
+        return Q(Exists(_gifts(received_at__gte=day))) & ~Q(Exists(_gifts(received_at__lt=day)))
+
+    if field == "last_gift":
+        if op == "between":
+            start, end = _two(rule, _date)
+            after_end = _start_of(end + datetime.timedelta(days=1))
+            return _gave_between(_start_of(start), after_end) & ~Q(Exists(_gifts(received_at__gte=after_end)))
+        if op == "within_days":
+            days = _one(rule, _int)
+            return Q(Exists(_gifts(received_at__gte=timezone.now() - datetime.timedelta(days=days))))
+        day = _start_of(_one(rule, _date))
+        if op == "before":
+            return Q(Exists(_gifts(received_at__lt=day))) & ~Q(Exists(_gifts(received_at__gte=day)))
+        return Q(Exists(_gifts(received_at__gte=day)))
+
+    if field == "gave_in_year":
+        q = _gave_between(*_year_range(_one(rule, _int)))
+        return q if op == "gave" else ~q
+
+    if field == "lapsed":
+        if op == "last_year_not_this_year":
+            gave, not_gave = today.year - 1, today.year
+        else:
+            gave, not_gave = _two(rule, _int)
+        return _gave_between(*_year_range(gave)) & ~_gave_between(*_year_range(not_gave))
+
+    if field == "lifetime_value":
+        if op == "between":
+            low, high = _two(rule, _int)
+            return _lifetime_between(low, high)
+        amount = _one(rule, _int)
+        return _lifetime_between(amount, None) if op == "gte" else _lifetime_between(None, amount)
+
+    if field == "language":
+        language = _one(rule).lower()
+        if language not in {"ja", "en"}:
+            raise SegmentRuleError(_("Language is ja or en."))
+        q = Q(preferred_language=language)
+        return ~q if negate else q
+
+    if field == "tag":
+        from crm.models import TaggedDonor
+
+        names = _words(_one(rule))
+        q = Q(Exists(TaggedDonor.objects.filter(content_object=OuterRef("pk"), tag__name__in=names)))
+        return q if op == "has_any" else ~q
+
+    if field == "company":
+        if op == "any":
+            return Q(company__isnull=False)
+        if op == "none":
+            return Q(company__isnull=True)
+        value = _one(rule).strip()
+        q = Q(company_id=int(value)) if value.isdigit() else Q(company__name__iexact=value)
+        return (~q | Q(company__isnull=True)) if negate else q
+
+    if field == "newsletter":
+        statuses = [s.lower() for s in _words(_one(rule))]
+        unknown = set(statuses) - set(NEWSLETTER_VALUES)
+        if unknown:
+            raise SegmentRuleError(
+                _("Newsletter consent is one of: %(values)s.") % {"values": ", ".join(NEWSLETTER_VALUES)}
+            )
+        q = Q(newsletter_status__in=statuses)
+        return ~q if negate else q
+
+    if field == "facebook_group":
+        model = facebook_invitation_model()
+        if model is None:
+            raise SegmentRuleError(_("Facebook-group invitations are not part of this CRM yet."))
+        statuses = [s.lower() for s in _words(_one(rule))]
+        invitations = model.objects.filter(donor=OuterRef("pk")).order_by()
+        q = Q()
+        if "none" in statuses:
+            q |= ~Q(Exists(invitations))
+        others = [s for s in statuses if s != "none"]
+        if others:
+            q |= Q(Exists(invitations.filter(status__in=others)))
+        return ~q if negate else q
+
+    raise SegmentRuleError(_("Unknown field “%(field)s”.") % {"field": field})  # pragma: no cover
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# --- trees -----------------------------------------------------------------------------------------
+
+
+def compile_tree(tree: dict[str, Any], *, today: datetime.date | None = None) -> Q:
+    """An all/any group of rules and nested groups -> Q. An empty group matches everyone."""
+    match = tree.get("match", "all")
+    if match not in {"all", "any"}:
+        raise SegmentRuleError(_("A group matches “all” or “any” of its rules."))
+    parts = []
+    for item in tree.get("rules", []):
+        if "rules" in item:
+            parts.append(compile_tree(item, today=today))
+        else:
+            parts.append(compile_rule(item, today=today))
+    if not parts:
+        return Q()
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = (combined & part) if match == "all" else (combined | part)
+    return combined
+
+
+def donors_matching(tree: dict[str, Any], *, today: datetime.date | None = None):
+    """The donors a rule tree selects (never erased ones), as one lazy QuerySet."""
+    from crm.models import Donor
+
+    return Donor.objects.filter(erased_at__isnull=True).filter(compile_tree(tree, today=today))
+
+
+def tree_from_stream(match: str, stream_data: list[dict[str, Any]]) -> dict[str, Any]:
+    """The admin's StreamField data (rule and group blocks) -> a plain rule tree."""
+    rules: list[dict[str, Any]] = []
+    for block in stream_data or []:
+        kind, value = block.get("type"), block.get("value") or {}
+        if kind == "rule":
+            rules.append(_rule_from_block(value))
+        elif kind == "group":
+            items = [
+                i.get("value", i) if isinstance(i, dict) and "type" in i else i
+                for i in value.get("rules", [])
+            ]
+            rules.append({"match": value.get("match", "all"), "rules": [_rule_from_block(i) for i in items]})
+    return {"match": match or "all", "rules": rules}
+
+
+def _rule_from_block(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: value.get(k, "") for k in ("field", "operator", "value", "value2")}
