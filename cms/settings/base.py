@@ -165,9 +165,18 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # ELASTICSEARCH_URL set, Elasticsearch 9 with the same analysis (see search/).
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        "BACKEND": "search.backends.database",
     }
 }
+if ENV.elasticsearch_url:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.elasticsearch",
+            "URLS": [ENV.elasticsearch_url],
+            "INDEX_PREFIX": "welgee_",
+            "TIMEOUT": 10,
+        }
+    }
 
 # Integrations: empty values mean "not configured"; features degrade instead of crashing.
 STRIPE_SECRET_KEY = ENV.stripe_secret_key

@@ -1,0 +1,5 @@
+"""Wagtail search backends with Japanese analysis (see search.analysis).
+
+- `search.backends.database`: wraps Wagtail's database backend (SQLite FTS5 / PostgreSQL).
+- `search.backends.elasticsearch`: Wagtail's Elasticsearch 9 backend with pre-analysed fields.
+"""

@@ -1,0 +1,68 @@
+"""The Japanese-aware database backend, on whichever database the suite runs against."""
+
+import pytest
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from search.backends.base import AnalysedQueryMixin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages():
+    root = Page.get_first_root_node()
+    titles = {
+        "refugee": "日本に逃れた難民等の人生は続く",
+        "server": "サーバーを受け取った話",
+        "english": "Refugees Rebuilding Careers in Japan",
+        "wide": "ＷＥＬｇｅｅの挑戦",
+    }
+    made = {}
+    for slug, title in titles.items():
+        made[slug] = root.add_child(instance=Page(title=title, slug=slug))
+    return made
+
+
+def search_slugs(query, **kwargs):
+    backend = get_search_backend()
+    return [page.slug for page in backend.search(query, Page.objects.all(), **kwargs)]
+
+
+def test_settings_select_our_backend():
+    assert isinstance(get_search_backend(), AnalysedQueryMixin)
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("難民", "refugee"),
+        ("逃れる", "refugee"),
+        ("人生", "refugee"),
+        ("サーバ", "server"),
+        ("サーバー", "server"),
+        ("ｻｰﾊﾞｰ", "server"),
+        ("受け取る", "server"),
+        ("refugee", "english"),
+        ("REBUILD", "english"),
+        ("career", "english"),
+        ("welgee", "wide"),
+        ("ＷＥＬＧＥＥ", "wide"),
+    ],
+)
+def test_finds_words_inside_japanese_and_english_text(pages, query, slug):
+    assert slug in search_slugs(query)
+
+
+def test_unrelated_word_finds_nothing(pages):
+    assert search_slugs("民主主義") == []
+
+
+def test_punctuation_only_query_is_empty_not_an_error(pages):
+    assert search_slugs('"*-^~!?。、') == []
+
+
+def test_autocomplete_prefix(pages):
+    backend = get_search_backend()
+    assert [p.slug for p in backend.autocomplete("難", Page.objects.all())] == ["refugee"]
+    assert "english" in [p.slug for p in backend.autocomplete("refu", Page.objects.all())]
