@@ -37,10 +37,13 @@ def normalise_text(text: str) -> str:
     return _SPACES.sub(" ", jaconv.kata2hira(text)).strip()
 
 
+def _strip_marks(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def fold_romaji(text: str) -> str:
     """Drop long-vowel spellings so "Tarou", "Tarō", "Taro" and "Taroh" all meet."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _strip_marks(text)
     text = re.sub(r"(?<=[aeiou])h(?![aeiou])", "", text)
     for long, short in _LONG_VOWELS:
         text = text.replace(long, short)
@@ -89,8 +92,9 @@ def search_terms(query: str) -> list[tuple[str, ...]]:
         if not term:
             continue
         variants = {term}
-        if term.isascii():
-            variants.add(fold_romaji(term))
+        plain = _strip_marks(term)
+        if plain.isascii():
+            variants |= {plain, fold_romaji(plain)}
         else:
             hira, _romaji = readings(term)
             if hira:

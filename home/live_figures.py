@@ -1,11 +1,33 @@
 """Figures the public site reads from the CRM at render time.
 
-The CRM helper fills these in; until then they return None and the editors' own figures show.
+member_count() is cached: the campaign page is hot and the count changes only when a membership
+does, at which point crm.signals calls member_count_forget().
 """
 
+from __future__ import annotations
+
 import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+MEMBER_COUNT_CACHE_KEY = "live_figures:member_count"
+# An hour at most; the cached date is also checked, so the "as of" date never shows yesterday.
+MEMBER_COUNT_TTL = 60 * 60
 
 
 def member_count() -> tuple[int, datetime.date] | None:
     """The number of active monthly donors ("WELgee family") and the date it was counted."""
-    return None
+    today = timezone.localdate()
+    cached = cache.get(MEMBER_COUNT_CACHE_KEY)
+    if cached is not None and cached[1] == today:
+        return cached
+    from crm.models import Donor
+
+    figures = (Donor.objects.members().count(), today)
+    cache.set(MEMBER_COUNT_CACHE_KEY, figures, MEMBER_COUNT_TTL)
+    return figures
+
+
+def member_count_forget() -> None:
+    cache.delete(MEMBER_COUNT_CACHE_KEY)
