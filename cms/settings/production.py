@@ -16,6 +16,12 @@ SECRET_KEY = ENV.secret_key  # noqa: F405
 ALLOWED_HOSTS = list(ENV.allowed_hosts)  # noqa: F405
 CSRF_TRUSTED_ORIGINS = list(ENV.csrf_trusted_origins)  # noqa: F405
 
+# Wagtail's PostgreSQL search index uses SearchVectorField/GinIndex, which Django 6.1 checks for.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (  # noqa: F405
+    "django.contrib.postgres" not in INSTALLED_APPS  # noqa: F405
+):
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
+
 # Hashed, pre-compressed file names let whitenoise send them with a far-future cache header.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 
