@@ -1,3 +1,11 @@
 """Language-neutral endpoints of the CRM (webhooks). Mounted at the site root, outside i18n."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from crm.webhooks import stripe_webhook
+from crm.webhooks_mailchimp import mailchimp_webhook
+
+urlpatterns: list = [
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    path("mailchimp/webhook/<str:secret>/", mailchimp_webhook, name="mailchimp_webhook"),
+]

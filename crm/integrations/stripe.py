@@ -1,0 +1,124 @@
+"""Thin typed client for the Stripe API, built on the official SDK.
+
+Configuration comes from settings on every call (STRIPE_SECRET_KEY, STRIPE_API_BASE,
+STRIPE_WEBHOOK_SECRET), so tests can point it at the local fake and nothing is set on the global
+``stripe`` module. JPY is a zero-decimal currency: ``amount_jpy=1000`` is sent as ``unit_amount=1000``
+and means ¥1,000. No ORM here: callers record what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import stripe
+from django.conf import settings
+
+Frequency = Literal["monthly", "once"]
+CURRENCY = "jpy"
+# Locales Stripe Checkout and the portal understand, keyed by our site languages.
+CHECKOUT_LOCALES = {"ja": "ja", "en": "en"}
+
+StripeError = stripe.StripeError
+SignatureVerificationError = stripe.SignatureVerificationError
+
+
+class StripeNotConfigured(Exception):
+    """Online giving is switched off: there is no secret key."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutSession:
+    id: str
+    url: str
+    mode: str
+    amount_total: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalSession:
+    id: str
+    url: str
+
+
+def is_configured() -> bool:
+    return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
+
+
+def webhook_is_configured() -> bool:
+    return bool(getattr(settings, "STRIPE_WEBHOOK_SECRET", ""))
+
+
+def get_client() -> stripe.StripeClient:
+    if not is_configured():
+        raise StripeNotConfigured("STRIPE_SECRET_KEY is not set")
+    base = getattr(settings, "STRIPE_API_BASE", "") or stripe.DEFAULT_API_BASE
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": base},
+        max_network_retries=getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2),
+        http_client=stripe.RequestsClient(timeout=getattr(settings, "STRIPE_TIMEOUT_SECONDS", 20)),
+    )
+
+
+def create_checkout_session(
+    *,
+    amount_jpy: int,
+    frequency: Frequency,
+    locale: str,
+    metadata: dict[str, str],
+    idempotency_key: str,
+    success_url: str,
+    cancel_url: str,
+    email: str | None = None,
+    product_name: str = "WELgee",
+) -> CheckoutSession:
+    """A hosted Checkout page for one gift: a monthly subscription or a one-off payment."""
+    if type(amount_jpy) is not int or amount_jpy <= 0:
+        raise ValueError(f"amount_jpy must be a positive whole number of yen, got {amount_jpy!r}")
+    price_data: dict[str, Any] = {
+        "currency": CURRENCY,
+        "unit_amount": amount_jpy,  # zero-decimal currency: no ×100
+        "product_data": {"name": product_name},
+    }
+    params: dict[str, Any] = {
+        "line_items": [{"price_data": price_data, "quantity": 1}],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "locale": CHECKOUT_LOCALES.get(locale, "auto"),
+        "metadata": metadata,
+        "client_reference_id": metadata.get("page_id") or None,
+    }
+    if frequency == "monthly":
+        price_data["recurring"] = {"interval": "month"}
+        params["mode"] = "subscription"
+        params["subscription_data"] = {"metadata": metadata}
+    elif frequency == "once":
+        params["mode"] = "payment"
+        params["submit_type"] = "donate"
+        # A customer for one-off donors too, so a later monthly gift finds the same donor.
+        params["customer_creation"] = "always"
+        params["payment_intent_data"] = {"metadata": metadata}
+    else:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    if email:
+        params["customer_email"] = email
+    if params["client_reference_id"] is None:
+        del params["client_reference_id"]
+    session = get_client().v1.checkout.sessions.create(params=params, options={"idempotency_key": idempotency_key})
+    return CheckoutSession(id=session.id, url=session.url or "", mode=session.mode,
+                           amount_total=int(session.amount_total or 0), currency=session.currency or CURRENCY)
+
+
+def create_portal_session(*, customer_id: str, return_url: str, locale: str = "auto") -> PortalSession:
+    """A Stripe Customer Portal session where a donor changes or stops their monthly gift."""
+    session = get_client().v1.billing_portal.sessions.create(
+        params={"customer": customer_id, "return_url": return_url, "locale": CHECKOUT_LOCALES.get(locale, "auto")}
+    )
+    return PortalSession(id=session.id, url=session.url)
+
+
+def construct_event(*, payload: bytes, signature: str | None, tolerance: int = 300) -> stripe.Event:
+    """Verify a webhook body against its Stripe-Signature header; raises ValueError/SignatureVerificationError."""
+    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=tolerance)

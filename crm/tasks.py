@@ -1,0 +1,22 @@
+"""Background tasks of the CRM: each takes ids and calls one service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def stripe_event_process_task(*, stripe_event_id: int) -> str:
+    from crm.services.stripe_events import stripe_event_process
+
+    return stripe_event_process(stripe_event_id=stripe_event_id).status
+
+
+@task()
+def stripe_thank_you_send_task(*, donation_id: int) -> None:
+    from crm.models import Donation
+    from crm.services.stripe_emails import thank_you_send
+
+    donation = Donation.objects.select_related("donor").filter(pk=donation_id).first()
+    if donation is not None:
+        thank_you_send(donation=donation)
