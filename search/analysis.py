@@ -40,6 +40,7 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 24
 
 _DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
+_LIGHT_VERBS = frozenset({"為る", "居る", "有る", "成る", "出来る"})
 _ENGLISH_STOPWORDS = frozenset(
     [
         "a",
@@ -149,6 +150,14 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
+def _is_function_word(morpheme) -> bool:
+    pos = morpheme.part_of_speech()
+    if pos[0] in _DROPPED_POS:
+        return True
+    # Light verbs turn 支援した into 支援 + する: dropping them lets 難民を支援した find 難民支援.
+    return pos[1] == "非自立可能" and morpheme.normalized_form() in _LIGHT_VERBS
+
+
 def _key(morpheme) -> str:
     surface = normalize_text(morpheme.surface())
     # Sudachi "normalises" Latin words into katakana loanwords (refugee -> レフュジー) but only
@@ -169,7 +178,7 @@ def tokens(text: str, *, compounds: bool = True) -> Iterator[Token]:
     tokenizer = _tokenizer()
     for offset, piece in _chunks(text):
         for morpheme in tokenizer.tokenize(piece):
-            if morpheme.part_of_speech()[0] in _DROPPED_POS:
+            if _is_function_word(morpheme):
                 continue
             begin, end = offset + morpheme.begin(), offset + morpheme.end()
             parts = morpheme.split(SplitMode.A)
@@ -275,7 +284,7 @@ def katakana_to_romaji(text: str) -> str:
 def _readings(text: str) -> Iterator[str]:
     for morpheme in _tokenizer().tokenize(text[:_CHUNK_CHARS]):
         surface = morpheme.surface()
-        if morpheme.part_of_speech()[0] in _DROPPED_POS or not _HAS_KANJI.search(surface):
+        if _is_function_word(morpheme) or not _HAS_KANJI.search(surface):
             continue
         reading = morpheme.reading_form()
         if reading and _KATAKANA_WORD.match(reading):

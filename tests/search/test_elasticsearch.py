@@ -1,0 +1,57 @@
+"""The Elasticsearch 9 backend, checked without a cluster: what it would send is built locally."""
+
+import pytest
+from wagtail.models import Page
+
+from search.backends.elasticsearch import (
+    PRETOKENISED,
+    PRETOKENISED_EDGENGRAM,
+    JapaneseElasticsearchSearchBackend,
+)
+
+
+@pytest.fixture
+def backend():
+    # The client connects lazily: building the backend and its request bodies needs no cluster.
+    return JapaneseElasticsearchSearchBackend({"URLS": ["http://es.invalid:9200"], "INDEX_PREFIX": "t_"})
+
+
+def test_index_settings_split_on_whitespace_only(backend):
+    analyzers = backend.settings["settings"]["analysis"]["analyzer"]
+    assert analyzers["default"]["tokenizer"] == "whitespace"
+    assert analyzers[PRETOKENISED]["tokenizer"] == "whitespace"
+    assert "edgengram" in analyzers[PRETOKENISED_EDGENGRAM]["filter"]
+    # Wagtail's own analyzers stay available for fields that name them.
+    assert "edgengram_analyzer" in analyzers
+
+
+def test_mapping_uses_pretokenised_autocomplete(backend):
+    mapping = backend.mapping_class(Page).get_mapping()["properties"]
+    assert mapping["_edgengrams"]["analyzer"] == PRETOKENISED_EDGENGRAM
+    assert mapping["_edgengrams"]["search_analyzer"] == PRETOKENISED
+    assert mapping["title_edgengrams"]["analyzer"] == PRETOKENISED_EDGENGRAM
+    # The title keeps Wagtail's boost field, so titles still weigh more than body text.
+    assert "_all_text_boost_2_0" in mapping["title"]["copy_to"]
+
+
+@pytest.mark.django_db
+def test_document_holds_analysed_words(backend):
+    page = Page(pk=991, title="支援を受けたサーバー管理者", slug="x", path="00019999", depth=2)
+    document = backend.mapping_class(Page).get_document(page)
+    assert document["title"].split() == ["支援", "受ける", "サーバ", "管理者", "管理", "者"]
+    assert document["_edgengrams"] == [document["title"]]
+
+
+@pytest.mark.django_db
+def test_query_body_carries_analysed_words(backend):
+    results = backend.search("難民を支援した ＳＥＲＶＥＲ", Page)
+    query = results.query_compiler.get_query()
+    text = repr(query)
+    assert "難民 支援 server" in text
+    assert "を" not in text
+
+
+@pytest.mark.django_db
+def test_query_of_only_punctuation_sends_nothing(backend):
+    # Nothing searchable is left, so no request is built and no connection is attempted.
+    assert list(backend.search('"*" -- OR。、！？', Page)) == []
