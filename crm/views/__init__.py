@@ -1,0 +1,1 @@
+"""Admin views of the CRM that are not model viewsets (the donor import)."""
