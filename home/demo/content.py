@@ -18,7 +18,7 @@ Shape of the data
   testimonials, faq, closing) and that section's fields. Sections that list snippets name them by
   ``key`` (``MEDIA_MENTIONS``, ``AWARDS``, ``PARTNERS``, ``TESTIMONIALS``, ``FAQS``).
 * ``STORIES``: the stories of the people WELgee walks alongside; ``slug``, ``date``,
-  ``hero_image``, ``regions`` and ``topics`` (lists of ``Text`` tags), ``title``, ``intro`` and
+  ``hero_image``, ``person`` (how the story names its subject), ``regions`` and ``topics`` (lists of ``Text`` tags), ``title``, ``intro`` and
   ``paragraphs`` (list of ``Text``), optionally ``quote`` and ``after_story`` (a heading plus
   paragraphs).
 * ``STORY_INDEX``, ``STANDARD_PAGES`` (about, privacy) and ``DONATION_PAGE``: the other pages.
@@ -217,8 +217,12 @@ AWARDS: list[dict[str, Any]] = [
     },
     {
         "key": "social-innovation-prize",
-        "name": t("ソーシャルイノベーション・チャレンジ 優秀賞", "Social Innovation Challenge, Award of Excellence"),
-        "awarded_by": t("市民社会イノベーション財団（架空）", "Civil Society Innovation Foundation (fictional)"),
+        "name": t(
+            "ソーシャルイノベーション・チャレンジ 優秀賞", "Social Innovation Challenge, Award of Excellence"
+        ),
+        "awarded_by": t(
+            "市民社会イノベーション財団（架空）", "Civil Society Innovation Foundation (fictional)"
+        ),
         "category": t("多文化共生部門", "Inclusive Society"),
         "year": 2021,
         "logo": "logo-social-innovation",
@@ -268,7 +272,7 @@ TESTIMONIALS: list[dict[str, Any]] = [
         "portrait": "portrait-mizutamari",
     },
     {
-        # Consent was not given: the site must never show this one. It exists so tests can prove it.
+        # Published once, consent since withdrawn: the site must never show it. Tests rely on it.
         "key": "unpublished-supporter",
         "name": t("匿名希望 Kさん", "K (withheld)"),
         "role": t("会社員", "Office worker"),
@@ -277,6 +281,7 @@ TESTIMONIALS: list[dict[str, Any]] = [
             "This endorsement has no publication consent and must never appear on the site.",
         ),
         "consent": False,
+        "live": True,
         "portrait": "portrait-unpublished",
     },
 ]
@@ -323,7 +328,7 @@ FAQS: list[dict[str, Any]] = [
     },
     {
         "key": "who-is-a-refugee",
-        "question": t("「難民」とはどのような人のことですか？", "Who counts as a \"refugee\"?"),
+        "question": t("「難民」とはどのような人のことですか？", 'Who counts as a "refugee"?'),
         "answer": t(
             "難民条約と議定書では、人種・宗教・国籍・特定の社会的集団への所属・政治的意見を理由に迫害を受けるおそれが"
             "十分にあるため国籍国の外にいて、その国の保護を受けられない、または受けることを望まない人を難民と定めています。"
@@ -401,7 +406,7 @@ HOME: dict[str, Any] = {
             "summary": t(
                 "Forbes Asia および Forbes JAPAN の「30 Under 30」への選出をはじめ、国内外で評価をいただいています。",
                 "Recognised at home and abroad, including selection for Forbes Asia and Forbes JAPAN "
-                "\"30 Under 30\".",
+                '"30 Under 30".',
             ),
             "items": [item["key"] for item in AWARDS],
             "note": t(
@@ -427,20 +432,25 @@ HOME: dict[str, Any] = {
             ),
             "figures": [
                 {
-                    "value": "400+",
+                    "value": "400",
+                    "unit": t("名以上", "+"),
                     "label": t("伴走してきた難民等の方（40カ国）", "refugees accompanied, from 40 countries"),
                     "as_of": None,
                     "note": t("", ""),
                 },
                 {
-                    "value": "2,350+",
+                    "value": "2,350",
+                    "unit": t("名以上", "+"),
                     "label": t("日本に入国したウクライナ避難民", "Ukrainian evacuees who have entered Japan"),
                     "as_of": date(2023, 3, 15),
                     "note": t("2023年3月15日現在", "as of 15 March 2023"),
                 },
                 {
-                    "value": "800+",
-                    "label": t("日本に入国したアフガニスタン避難民", "Afghan evacuees who have entered Japan"),
+                    "value": "800",
+                    "unit": t("名以上", "+"),
+                    "label": t(
+                        "日本に入国したアフガニスタン避難民", "Afghan evacuees who have entered Japan"
+                    ),
                     "as_of": date(2022, 8, 1),
                     "note": t("2022年8月時点", "as of August 2022"),
                 },
@@ -559,7 +569,9 @@ HOME: dict[str, Any] = {
                 },
                 {
                     "key": "facebook-group",
-                    "title": t("Facebook「WELgeeファミリー限定グループ」", "The WELgee family Facebook group"),
+                    "title": t(
+                        "Facebook「WELgeeファミリー限定グループ」", "The WELgee family Facebook group"
+                    ),
                     "text": t(
                         "ここでしか読めない難民の方々とのエピソードをお伝えし、限定イベントにもご招待します。",
                         "Stories of the people we work with that are shared nowhere else, and invitations to "
@@ -568,7 +580,10 @@ HOME: dict[str, Any] = {
                 },
                 {
                     "key": "newsletter",
-                    "title": t("メールマガジン「WELgeeファミリー通信」", "\"WELgee family letter\", our monthly newsletter"),
+                    "title": t(
+                        "メールマガジン「WELgeeファミリー通信」",
+                        '"WELgee family letter", our monthly newsletter',
+                    ),
                     "text": t(
                         "毎月、最新の活動報告やメディア出演のお知らせ、難民の方々の活躍をメールでお届けします。",
                         "Every month by email: our latest results, upcoming broadcasts, and news of refugees "
@@ -654,6 +669,7 @@ STORY_INDEX: dict[str, Any] = {
 STORIES: list[dict[str, Any]] = [
     {
         "slug": "r-from-afghanistan",
+        "person": t("Rさん", "R"),
         "date": date(2023, 3, 1),
         "hero_image": "story-r",
         "regions": [REGION_AFGHANISTAN, AREA_ASIA],
@@ -679,7 +695,7 @@ STORIES: list[dict[str, Any]] = [
                 "これからの暮らしを思い描く余裕もなかったのです。「この先、どうやって生きていけばいいのだろう」。"
                 "Rさんは途方に暮れていました。",
                 "He spoke no Japanese, and his money soon ran out. He had left in a hurry, with no time to learn the "
-                "language or to plan what came next. \"How am I supposed to live from here?\" he kept asking himself.",
+                'language or to plan what came next. "How am I supposed to live from here?" he kept asking himself.',
             ),
             t(
                 "WELgeeがRさんと出会ったのは、まさにそのころです。まず安心して眠れる住まいを用意し、一緒に食卓を囲む時間を"
@@ -737,6 +753,7 @@ STORIES: list[dict[str, Any]] = [
     },
     {
         "slug": "olena-from-ukraine",
+        "person": t("オレナさん", "Olena"),
         "date": date(2023, 6, 20),
         "hero_image": "story-olena",
         "regions": [REGION_UKRAINE, AREA_EUROPE],
@@ -784,20 +801,21 @@ STORIES: list[dict[str, Any]] = [
                 "トライアル期間が終わるころには、月末の締め作業を一人で任されるまでになり、正社員として採用されました。"
                 "上司は「ミスが少なく、締め切りを必ず守る。部署の誰よりも頼りになる」と話します。",
                 "By the end of the trial she was running the month-end close on her own, and she was offered a "
-                "permanent contract. \"She makes hardly any mistakes and never misses a deadline,\" says her manager. "
-                "\"She is the most reliable person on the team.\"",
+                'permanent contract. "She makes hardly any mistakes and never misses a deadline," says her manager. '
+                '"She is the most reliable person on the team."',
             ),
             t(
                 "いまの目標は、日本語能力試験のN2に合格し、日本の簿記検定にも挑戦することです。「娘がこの国で安心して"
                 "育っていけるように、私も一歩ずつ根を張っていきたい」とオレナさんは話します。",
                 "Her next goals are to pass level N2 of the Japanese-Language Proficiency Test and to sit a Japanese "
-                "bookkeeping exam. \"I want to put down roots step by step, so my daughter can grow up safe here,\" "
+                'bookkeeping exam. "I want to put down roots step by step, so my daughter can grow up safe here," '
                 "Olena says.",
             ),
         ],
     },
     {
         "slug": "rahim-evacuated-from-kabul",
+        "person": t("ラヒムさん", "Rahim"),
         "date": date(2022, 11, 8),
         "hero_image": "story-rahim",
         "regions": [REGION_AFGHANISTAN, AREA_ASIA],
@@ -849,7 +867,7 @@ STORIES: list[dict[str, Any]] = [
             t(
                 "「家族が安心して眠れる家があり、自分には任される仕事がある。それだけで、もう一度ここから始められると思えました」。"
                 "ラヒムさんの次の夢は、いつか自分の経験を生かして、新しく日本に来た人たちの相談に乗ることです。",
-                "\"My family has a home where they can sleep safely, and I have work people trust me with. That was "
+                '"My family has a home where they can sleep safely, and I have work people trust me with. That was '
                 "enough to believe we could start again.\" Rahim's next dream is to use what he has learned to "
                 "advise people newly arrived in Japan.",
             ),
@@ -857,6 +875,7 @@ STORIES: list[dict[str, Any]] = [
     },
     {
         "slug": "esther-nurse-from-cameroon",
+        "person": t("エスターさん", "Esther"),
         "date": date(2021, 9, 14),
         "hero_image": "story-esther",
         "regions": [REGION_CAMEROON, AREA_AFRICA],
@@ -882,8 +901,8 @@ STORIES: list[dict[str, Any]] = [
                 "日本に来てから難民認定を申請しましたが、結果が出るまでの数年間、看護師の免許は使えません。"
                 "「人の役に立つ仕事がしたいのに、何もできない時間がいちばんつらかった」と振り返ります。",
                 "She applied for refugee status in Japan, but her nursing licence counts for nothing here, and the "
-                "decision can take years. \"I wanted to be useful to people,\" she recalls. \"The hardest part was "
-                "the time when I could do nothing at all.\"",
+                'decision can take years. "I wanted to be useful to people," she recalls. "The hardest part was '
+                'the time when I could do nothing at all."',
             ),
             t(
                 "WELgeeは、エスターさんの経験が生きる場として介護の仕事を提案し、特別養護老人ホームを運営する社会福祉法人に"
@@ -896,27 +915,28 @@ STORIES: list[dict[str, Any]] = [
                 "利用者のおばあさんたちは、エスターさんの明るい笑い声と、体調の変化にすぐ気づく観察力をすぐに気に入りました。"
                 "施設長は「申し送りが的確で、看護の基礎がしっかりしている」と評価し、トライアルの後、常勤として雇用を決めました。",
                 "The residents quickly warmed to her bright laugh and to how fast she noticed when someone was "
-                "unwell. \"Her handovers are precise and her nursing basics are solid,\" said the director, who "
+                'unwell. "Her handovers are precise and her nursing basics are solid," said the director, who '
                 "offered her a full-time post when the trial ended.",
             ),
             t(
                 "いちばんの難関は、介護記録を日本語で書くことでした。エスターさんは休憩時間に漢字ドリルを開き、"
                 "「誤嚥」「褥瘡」といった専門用語を一つずつ覚えました。同僚が手作りの単語カードを贈ってくれたこともあります。",
                 "The biggest hurdle was writing care records in Japanese. On her breaks she worked through kanji "
-                "drills, learning clinical terms such as \"aspiration\" and \"pressure sore\" one by one. A colleague "
+                'drills, learning clinical terms such as "aspiration" and "pressure sore" one by one. A colleague '
                 "once gave her a set of handmade flashcards.",
             ),
             t(
                 "現在の目標は、介護福祉士の国家試験に合格すること。「いつか日本でも、看護の仕事に戻りたい。"
                 "でもまずは、目の前の利用者さんに毎日『ありがとう』と言ってもらえる仕事を続けたい」と話しています。",
-                "Her goal now is to pass the national exam for certified care workers. \"One day I would like to "
+                'Her goal now is to pass the national exam for certified care workers. "One day I would like to '
                 "nurse again, in Japan too. But first I want to keep doing work where the residents thank me every "
-                "single day.\"",
+                'single day."',
             ),
         ],
     },
     {
         "slug": "dawit-chef-from-ethiopia",
+        "person": t("ダウィットさん", "Dawit"),
         "date": date(2022, 4, 26),
         "hero_image": "story-dawit",
         "regions": [REGION_ETHIOPIA, AREA_AFRICA],
@@ -967,13 +987,14 @@ STORIES: list[dict[str, Any]] = [
             t(
                 "「料理は言葉がいらない会話です」とダウィットさん。いつか、エチオピアと日本の食材を組み合わせた"
                 "小さな食堂を開くのが夢です。",
-                "\"Food is a conversation that needs no words,\" Dawit says. One day he hopes to open a small "
+                '"Food is a conversation that needs no words," Dawit says. One day he hopes to open a small '
                 "restaurant bringing Ethiopian and Japanese ingredients together.",
             ),
         ],
     },
     {
         "slug": "thiha-student-from-myanmar",
+        "person": t("ティハさん", "Thiha"),
         "date": date(2024, 1, 18),
         "hero_image": "story-thiha",
         "regions": [REGION_MYANMAR, AREA_ASIA],
@@ -1024,13 +1045,14 @@ STORIES: list[dict[str, Any]] = [
             t(
                 "「学んだことが、誰かの役に立っている実感があります」とティハさん。将来は、ミャンマーの若者がオンラインで"
                 "プログラミングを学べる場をつくりたいと考えています。",
-                "\"I can feel what I learned being useful to someone,\" Thiha says. In the future he wants to build "
+                '"I can feel what I learned being useful to someone," Thiha says. In the future he wants to build '
                 "a place where young people in Myanmar can learn programming online.",
             ),
         ],
     },
     {
         "slug": "karim-engineer-from-syria",
+        "person": t("カリームさん", "Karim"),
         "date": date(2020, 10, 5),
         "hero_image": "story-karim",
         "regions": [REGION_SYRIA, AREA_MIDDLE_EAST],
@@ -1081,13 +1103,14 @@ STORIES: list[dict[str, Any]] = [
             t(
                 "「壊された工場の代わりに、ここで新しい機械をつくっている気持ちです」。カリームさんは、いつか設計の技術を"
                 "シリアの復興に役立てたいと願っています。",
-                "\"It feels like I am building new machines here in place of the factory that was destroyed.\" "
+                '"It feels like I am building new machines here in place of the factory that was destroyed." '
                 "Karim hopes one day to put his design skills to work rebuilding Syria.",
             ),
         ],
     },
     {
         "slug": "jean-paul-from-dr-congo",
+        "person": t("ジャン＝ポールさん", "Jean-Paul"),
         "date": date(2019, 12, 10),
         "hero_image": "story-jean-paul",
         "regions": [REGION_DRC, AREA_AFRICA],
@@ -1112,7 +1135,7 @@ STORIES: list[dict[str, Any]] = [
             t(
                 "来日後、図書館で独学を続けるなかで出会ったのが、プログラミングでした。「コードも言葉の一つ。"
                 "文法を覚えれば、世界中の誰とでも通じ合える」。記者の好奇心が、新しい分野に火をつけました。",
-                "Studying alone in public libraries after he arrived, he discovered programming. \"Code is a "
+                'Studying alone in public libraries after he arrived, he discovered programming. "Code is a '
                 "language too. Learn its grammar and you can talk to anyone in the world.\" A reporter's curiosity "
                 "caught fire in a new field.",
             ),
@@ -1134,8 +1157,8 @@ STORIES: list[dict[str, Any]] = [
                 "いまは、病院や役所の窓口で使われる翻訳アプリのフランス語とリンガラ語の対応を担当しています。"
                 "「言葉の壁で困る人を、一人でも減らしたい。それは記者だったころと同じ願いです」と話しています。",
                 "Today he leads the French and Lingala support in a translation app used at hospital and city-hall "
-                "counters. \"I want fewer people stuck behind a language barrier. It is the same wish I had as a "
-                "reporter.\"",
+                'counters. "I want fewer people stuck behind a language barrier. It is the same wish I had as a '
+                'reporter."',
             ),
         ],
     },
@@ -1168,7 +1191,7 @@ STANDARD_PAGES: list[dict[str, Any]] = [
                     t(
                         "WELgeeの名前は、「Welcome」と「Refugee」を組み合わせたものです。迎え入れる側と迎え入れられる側が"
                         "対等な仲間として出会える社会を目指しています。",
-                        "Our name joins \"welcome\" and \"refugee\". We want a society in which those who welcome and "
+                        'Our name joins "welcome" and "refugee". We want a society in which those who welcome and '
                         "those who are welcomed meet as equals.",
                     ),
                 ],
@@ -1223,7 +1246,7 @@ STANDARD_PAGES: list[dict[str, Any]] = [
         "intro": t(
             "特定非営利活動法人WELgee（以下「当団体」）は、個人情報の保護に関する法律（個人情報保護法）その他の関係法令を"
             "遵守し、皆さまの個人情報を以下のとおり取り扱います。",
-            "WELgee (\"we\") handles your personal information as set out below, in compliance with Japan's Act "
+            'WELgee ("we") handles your personal information as set out below, in compliance with Japan\'s Act '
             "on the Protection of Personal Information (APPI) and related laws.",
         ),
         "sections": [
@@ -1248,7 +1271,7 @@ STANDARD_PAGES: list[dict[str, Any]] = [
                         "Facebook限定グループへのご招待、イベントのご案内、お問い合わせへの回答、および個人を特定しない形での"
                         "統計の作成のために利用します。",
                         "To process donations and issue receipts; to send activity reports and our newsletter, the "
-                        "\"WELgee family letter\"; to invite you to the members-only Facebook group and to events; "
+                        '"WELgee family letter"; to invite you to the members-only Facebook group and to events; '
                         "to answer enquiries; and to produce statistics that identify no one.",
                     ),
                 ],
