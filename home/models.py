@@ -47,6 +47,8 @@ class SeoMixin:
     def get_meta_description(self) -> str:
         return self.search_description or getattr(self, "intro_text", "") or ""
 
+    og_type = "website"
+
     def get_meta_image(self):
         return getattr(self, "hero_image", None)
 
@@ -201,6 +203,8 @@ class StoryPage(SeoMixin, Page):
 
     parent_page_types = ["home.StoryIndexPage"]
     subpage_types: list[str] = []
+
+    og_type = "article"
 
     class Meta:
         verbose_name = _("story page")

@@ -1,0 +1,80 @@
+"""Whole-page cache of the campaign page, per host and language.
+
+The campaign page is the site's busiest page and changes only when editors publish, so anonymous
+visitors get the stored HTML without a single database query. Any publish, save or delete of
+something the page can show moves the cache to a new generation instead of hunting down keys.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import translation
+
+GENERATION_KEY = "home:campaign:generation"
+
+# Models whose rows can appear on the campaign page (lower-case app_label.model_name).
+SHOWN_MODELS = frozenset(
+    {
+        "home.mediamention",
+        "home.award",
+        "home.testimonial",
+        "home.faq",
+        "crm.partnercompany",
+        "wagtailimages.image",
+        "wagtailcore.site",
+        "wagtailcore.locale",
+    }
+)
+
+
+def timeout() -> int:
+    # Bounded so a live member count from the CRM refreshes without any publish.
+    return getattr(settings, "CAMPAIGN_PAGE_CACHE_SECONDS", 300)
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Only clean anonymous GETs: a session may carry a login, messages or a preview."""
+    if request.method != "GET":
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return not request.GET.get("preview")
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def key_for(request: HttpRequest) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"home:campaign:{_generation()}:{request.get_host()}:{language}"
+
+
+def get(request: HttpRequest) -> bytes | None:
+    return cache.get(key_for(request))
+
+
+def store(request: HttpRequest, content: bytes) -> None:
+    cache.set(key_for(request), content, timeout())
+
+
+def invalidate() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def on_page_change(sender, instance=None, **kwargs) -> None:
+    invalidate()
+
+
+def on_model_change(sender, instance=None, **kwargs) -> None:
+    from wagtail.models import Page
+
+    if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
+        invalidate()
