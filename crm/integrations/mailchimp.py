@@ -318,16 +318,22 @@ class MailchimpClient:
             pending[batch["id"]] = chunk
         results: dict[str, OperationResult] = {}
         deadline = time.monotonic() + self.config.batch_timeout_seconds
-        delay = self.config.batch_poll_seconds / 4
-        while pending and time.monotonic() < deadline:
-            self._sleep(delay)
-            delay = min(delay * 2, self.config.batch_poll_seconds * 8)
-            for batch_id in list(pending):
+        # Batches run side by side on Mailchimp's end: wait for the first, then the rest are usually
+        # finished by the time we ask, so polling costs about one call per batch after the first.
+        first = True
+        for batch_id in pending:
+            delay = self.config.batch_poll_seconds / 4
+            if first:
+                self._sleep(delay)
+                first = False
+            while time.monotonic() < deadline:
                 status = self._call(self.sdk.batches.status, batch_id)
                 if status.get("status") == "finished":
                     for result in self._batch_results(status.get("response_body_url", "")):
                         results[result.operation_id] = result
-                    del pending[batch_id]
+                    break
+                self._sleep(delay)
+                delay = min(delay * 2, self.config.batch_poll_seconds * 4)
         out = []
         for op in operations:
             out.append(
@@ -385,11 +391,12 @@ class MailchimpClient:
 
     # ----- operation builders ----------------------------------------------------------------------
     def member_upsert_operation(
-        self, *, email: str, body: dict[str, Any], operation_id: str
+        self, *, email: str, body: dict[str, Any], operation_id: str, current_email: str | None = None
     ) -> BatchOperation:
+        """PUT to the member's current address; a different `email` in the body changes the address."""
         return BatchOperation(
             method="PUT",
-            path=f"/lists/{self.audience_id}/members/{subscriber_hash(email)}",
+            path=f"/lists/{self.audience_id}/members/{subscriber_hash(current_email or email)}",
             operation_id=operation_id,
             body={"email_address": email, **body},
         )

@@ -1,0 +1,443 @@
+"""Pushing donors and segments to the Mailchimp audience, and the nightly reconcile back.
+
+Consent rules (the reason this module exists rather than a CSV upload):
+- `status_if_new` is "subscribed" only for donors whose consent the CRM recorded; donors who never
+  consented are not added to the audience at all (they would be billed and could not be mailed);
+- an existing member's status is never set to "subscribed" by a sync: a donor who left and asks
+  again is sent as "pending", which makes Mailchimp send its own confirmation email;
+- an unsubscribe recorded in the CRM is pushed as "unsubscribed".
+
+Incremental: MailchimpMemberState holds the hash of the body Mailchimp last accepted and the tags it
+holds; only differences are sent, so a re-push with no CRM change makes no member writes. Failed
+operations leave the state untouched and are sent again next run. All network calls happen outside
+database transactions; state is written after the calls return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from crm.integrations.mailchimp import BatchOperation, MailchimpClient, MailchimpError, OperationResult
+from crm.models import Donor, MailchimpMemberState, MailchimpSyncRun, RecurringDonation, Segment
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_SOURCE = "mailchimp webhook"
+RECONCILE_SOURCE = "mailchimp reconcile"
+# Up to this many writes go as direct calls (10 at a time); more go through /batches.
+DIRECT_CALL_LIMIT = 50
+CHUNK = 2000
+
+Status = Donor.NewsletterStatus
+
+
+@dataclass
+class PlannedMember:
+    donor_id: int
+    email: str
+    previous_email: str | None
+    body: dict[str, Any] | None  # None: no member write needed
+    payload_hash: str
+    tags: dict[str, bool] = field(default_factory=dict)
+    is_new: bool = False
+
+
+def _hash(email: str, body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps([email, body], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _monthly_amount_subquery():
+    monthly = (
+        RecurringDonation.objects.filter(
+            donor=OuterRef("pk"), status=RecurringDonation.Status.ACTIVE, currency="JPY"
+        )
+        .order_by()
+        .values("donor")
+        .annotate(
+            monthly=Sum(
+                Case(
+                    When(interval="year", then=F("amount") / 12),
+                    default=F("amount"),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .values("monthly")
+    )
+    return Coalesce(Subquery(monthly, output_field=IntegerField()), 0)
+
+
+def member_body(*, donor: Donor, state: MailchimpMemberState | None) -> dict[str, Any] | None:
+    """What the CRM wants Mailchimp to hold for this donor, or None to leave them out of the audience."""
+    consent = donor.newsletter_status
+    in_audience = state is not None and bool(state.remote_status or state.payload_hash)
+    body: dict[str, Any] = {
+        "merge_fields": {
+            "FNAME": donor.given_name,
+            "LNAME": donor.family_name,
+            "LANGUAGE": donor.preferred_language,
+            "MEMBER_SINCE": donor.member_since.date().isoformat()
+            if getattr(donor, "member_since", None)
+            else "",
+            "MONTHLY_AMOUNT": int(getattr(donor, "monthly_amount", 0) or 0),
+        },
+        "language": donor.preferred_language,
+    }
+    if consent == Status.SUBSCRIBED:
+        # No `status`: an existing member who unsubscribed in Mailchimp stays unsubscribed.
+        body["status_if_new"] = "subscribed"
+    elif consent == Status.PENDING:
+        body["status_if_new"] = "pending"
+        # Asked (again) since we last heard from Mailchimp: "pending" sends the confirmation email. A
+        # member Mailchimp confirmed after that ask is already subscribed and must not be demoted.
+        confirmed_since_ask = (
+            state is not None
+            and state.remote_status == "subscribed"
+            and state.last_pushed_at is not None
+            and donor.newsletter_status_changed_at is not None
+            and state.last_pushed_at >= donor.newsletter_status_changed_at
+        )
+        if not confirmed_since_ask:
+            body["status"] = "pending"
+    elif consent == Status.UNSUBSCRIBED:
+        if not in_audience:
+            return None
+        body["status_if_new"] = "unsubscribed"
+        body["status"] = "unsubscribed"
+    else:  # never asked, or cleaned: only keep an existing member's details current
+        if not in_audience or consent == Status.CLEANED:
+            return None
+        body["status_if_new"] = "transactional"
+    return body
+
+
+def _segment_members(segments: Sequence[Segment]) -> dict[str, set[int]]:
+    # One query per segment; each is a single SELECT of ids compiled from the segment's rules.
+    return {seg.tag_name: set(seg.donors().values_list("pk", flat=True)) for seg in segments}
+
+
+def _plan(*, segments: Sequence[Segment], whole_audience: bool) -> list[PlannedMember]:
+    tag_members = _segment_members(segments)
+    tag_names = set(tag_members)
+    candidate_ids: set[int] = set().union(*tag_members.values()) if tag_members else set()
+    if whole_audience:
+        candidate_ids |= set(
+            Donor.objects.filter(
+                erased_at__isnull=True,
+                email__isnull=False,
+                newsletter_status__in=[Status.SUBSCRIBED, Status.PENDING],
+            ).values_list("pk", flat=True)
+        )
+        candidate_ids |= set(MailchimpMemberState.objects.values_list("donor_id", flat=True))
+    else:
+        # Donors who hold one of these tags and may have left the segment.
+        for state_id, tags in MailchimpMemberState.objects.values_list("donor_id", "tags"):
+            if tag_names & {t for t, active in (tags or {}).items() if active}:
+                candidate_ids.add(state_id)
+
+    plans: list[PlannedMember] = []
+    ids = sorted(candidate_ids)
+    for start in range(0, len(ids), CHUNK):
+        donors = (
+            Donor.objects.filter(
+                pk__in=ids[start : start + CHUNK], email__isnull=False, erased_at__isnull=True
+            )
+            .with_giving()
+            .annotate(monthly_amount=_monthly_amount_subquery())
+            .select_related("mailchimp_state")
+            .order_by("pk")
+        )
+        for donor in donors:
+            state = getattr(donor, "mailchimp_state", None)
+            body = member_body(donor=donor, state=state)
+            if body is None:
+                continue
+            payload_hash = _hash(donor.email, body)
+            unchanged = (
+                state is not None and state.payload_hash == payload_hash and state.email == donor.email
+            )
+            known_tags = (state.tags if state else {}) or {}
+            tags = {}
+            for tag, members in tag_members.items():
+                wanted = donor.pk in members
+                if wanted and known_tags.get(tag) is not True:
+                    tags[tag] = True
+                elif not wanted and known_tags.get(tag) is True:
+                    tags[tag] = False
+            plans.append(
+                PlannedMember(
+                    donor_id=donor.pk,
+                    email=donor.email,
+                    previous_email=state.email
+                    if state and state.email and state.email != donor.email
+                    else None,
+                    body=None if unchanged else body,
+                    payload_hash=payload_hash,
+                    tags=tags,
+                    is_new=state is None or not (state.payload_hash or state.remote_status),
+                )
+            )
+    return plans
+
+
+def _run(client: MailchimpClient, ops: list[BatchOperation]) -> dict[str, OperationResult]:
+    if not ops:
+        return {}
+    results = client.run_operations(ops) if len(ops) <= DIRECT_CALL_LIMIT else client.run_batches(ops)
+    return {r.operation_id: r for r in results}
+
+
+def mailchimp_push(
+    *,
+    segments: Iterable[Segment] | None = None,
+    whole_audience: bool = True,
+    trigger: str = "",
+    client: MailchimpClient | None = None,
+) -> MailchimpSyncRun:
+    """Pushes members (merge fields, consent) and segment tags; returns the finished sync log row.
+
+    `segments=None` means every segment marked "push to Mailchimp".
+    """
+    segment_list = (
+        list(segments) if segments is not None else list(Segment.objects.filter(push_to_mailchimp=True))
+    )
+    run = MailchimpSyncRun.objects.create(
+        kind=MailchimpSyncRun.Kind.PUSH, trigger=trigger, segments=[s.slug for s in segment_list]
+    )
+    started = time.monotonic()
+    own_client = client is None
+    try:
+        client = client or MailchimpClient()
+        calls_before = client.api_calls
+        plans = _plan(segments=segment_list, whole_audience=whole_audience)
+        _push(run=run, client=client, plans=plans)
+        run.api_calls = client.api_calls - calls_before
+        run.status = MailchimpSyncRun.Status.PARTIAL if run.failed else MailchimpSyncRun.Status.SUCCEEDED
+        if segment_list:
+            Segment.objects.filter(pk__in=[s.pk for s in segment_list]).update(last_pushed_at=timezone.now())
+    except Exception as exc:
+        logger.exception("Mailchimp push failed")
+        run.status = MailchimpSyncRun.Status.FAILED
+        run.error = str(exc)[:2000]
+        if client is not None:
+            run.api_calls = client.api_calls
+    finally:
+        if own_client and client is not None:
+            client.close()
+    run.finished_at = timezone.now()
+    run.seconds = round(time.monotonic() - started, 3)
+    run.save()
+    return run
+
+
+def _push(*, run: MailchimpSyncRun, client: MailchimpClient, plans: list[PlannedMember]) -> None:
+    by_id = {p.donor_id: p for p in plans}
+    states = {s.donor_id: s for s in MailchimpMemberState.objects.filter(donor_id__in=list(by_id))}
+    now = timezone.now()
+
+    # Phase 1: member upserts (merge fields, consent). Tags wait until the member exists.
+    member_ops = [
+        client.member_upsert_operation(
+            email=p.email, current_email=p.previous_email, body=p.body, operation_id=f"member-{p.donor_id}"
+        )
+        for p in plans
+        if p.body is not None
+    ]
+    run.unchanged = len(plans) - len(member_ops)
+    results = _run(client, member_ops)
+    member_failed: set[int] = set()
+    for p in plans:
+        if p.body is None:
+            continue
+        result = results[f"member-{p.donor_id}"]
+        state = states.get(p.donor_id) or MailchimpMemberState(donor_id=p.donor_id, email=p.email)
+        states[p.donor_id] = state
+        if result.ok:
+            state.email = p.email
+            state.payload_hash = p.payload_hash
+            state.pushed_status = p.body.get("status") or p.body.get("status_if_new", "")
+            state.remote_status = str(result.body.get("status") or state.pushed_status)
+            state.last_pushed_at = now
+            state.last_error = ""
+            state.failed_at = None
+            state.failure_count = 0
+            if p.is_new:
+                run.created += 1
+            else:
+                run.updated += 1
+            continue
+        error = result.error or MailchimpError(status=None, title="Unknown")
+        member_failed.add(p.donor_id)
+        run.failed += 1
+        state.last_error = str(error)[:1000]
+        state.failed_at = now
+        state.failure_count += 1
+        if error.is_compliance_state:
+            # Mailchimp refuses: the address unsubscribed or bounced there. Remember the answer so we
+            # do not ask again until the CRM changes; the reconcile brings the CRM in line.
+            state.payload_hash = p.payload_hash
+            state.email = p.email
+            if not state.remote_status or state.remote_status in {"subscribed", "pending"}:
+                state.remote_status = "unsubscribed"
+
+    # Phase 2: tags, one POST per member carrying all of that member's tag changes.
+    tag_ops = [
+        client.member_tags_operation(email=p.email, tags=p.tags, operation_id=f"tags-{p.donor_id}")
+        for p in plans
+        if p.tags and p.donor_id not in member_failed
+    ]
+    results = _run(client, tag_ops)
+    for p in plans:
+        if not p.tags or p.donor_id in member_failed:
+            continue
+        result = results[f"tags-{p.donor_id}"]
+        state = states.get(p.donor_id) or MailchimpMemberState(donor_id=p.donor_id, email=p.email)
+        states[p.donor_id] = state
+        if result.ok:
+            state.tags = {**(state.tags or {}), **p.tags}
+            run.tagged += sum(1 for active in p.tags.values() if active)
+            run.untagged += sum(1 for active in p.tags.values() if not active)
+        else:
+            run.failed += 1
+            state.last_error = str(result.error)[:1000]
+            state.failed_at = now
+            state.failure_count += 1
+
+    _save_states(list(states.values()))
+
+
+def _save_states(states: list[MailchimpMemberState]) -> None:
+    new = [s for s in states if s.pk is None]
+    old = [s for s in states if s.pk is not None]
+    with transaction.atomic():
+        MailchimpMemberState.objects.bulk_create(new, batch_size=1000)
+        MailchimpMemberState.objects.bulk_update(
+            old,
+            [
+                "email",
+                "payload_hash",
+                "pushed_status",
+                "remote_status",
+                "tags",
+                "last_pushed_at",
+                "last_error",
+                "failed_at",
+                "failure_count",
+            ],
+            batch_size=1000,
+        )
+
+
+# --- one member, right now (newsletter sign-up) --------------------------------------------------------
+
+
+def mailchimp_push_donor(*, donor_id: int, client: MailchimpClient | None = None) -> bool:
+    """Pushes one donor's member record (no tags); True when Mailchimp accepted it."""
+    donor = (
+        Donor.objects.filter(pk=donor_id, email__isnull=False, erased_at__isnull=True)
+        .with_giving()
+        .annotate(monthly_amount=_monthly_amount_subquery())
+        .select_related("mailchimp_state")
+        .first()
+    )
+    if donor is None:
+        return False
+    state = getattr(donor, "mailchimp_state", None)
+    body = member_body(donor=donor, state=state)
+    if body is None:
+        return False
+    plan = PlannedMember(
+        donor_id=donor.pk,
+        email=donor.email,
+        previous_email=state.email if state and state.email != donor.email else None,
+        body=body,
+        payload_hash=_hash(donor.email, body),
+        is_new=state is None,
+    )
+    run = MailchimpSyncRun(kind=MailchimpSyncRun.Kind.PUSH, trigger="single donor")
+    own_client = client is None
+    client = client or MailchimpClient()
+    try:
+        _push(run=run, client=client, plans=[plan])
+    finally:
+        if own_client:
+            client.close()
+    return run.failed == 0
+
+
+# --- reconcile -------------------------------------------------------------------------------------------
+
+
+def mailchimp_reconcile(*, trigger: str = "", client: MailchimpClient | None = None) -> MailchimpSyncRun:
+    """Pages through the audience and brings CRM consent in line with what a webhook may have missed.
+
+    Mailchimp is the authority for leaving (unsubscribed, cleaned) and for confirming (pending ->
+    subscribed); it never turns an unsubscribed CRM donor back into a subscriber.
+    """
+    run = MailchimpSyncRun.objects.create(kind=MailchimpSyncRun.Kind.RECONCILE, trigger=trigger)
+    started = time.monotonic()
+    own_client = client is None
+    try:
+        client = client or MailchimpClient()
+        remote = {m["email_address"].strip().lower(): m["status"] for m in client.iter_members()}
+        run.api_calls = client.api_calls
+        run.corrected = _apply_remote_statuses(remote)
+        run.status = MailchimpSyncRun.Status.SUCCEEDED
+    except Exception as exc:
+        logger.exception("Mailchimp reconcile failed")
+        run.status = MailchimpSyncRun.Status.FAILED
+        run.error = str(exc)[:2000]
+    finally:
+        if own_client and client is not None:
+            client.close()
+    run.finished_at = timezone.now()
+    run.seconds = round(time.monotonic() - started, 3)
+    run.save()
+    return run
+
+
+def _target_consent(*, crm: str, remote: str) -> str | None:
+    if remote in {Status.UNSUBSCRIBED, Status.CLEANED} and crm != remote:
+        return remote
+    if remote == Status.SUBSCRIBED and crm in {Status.PENDING, Status.NEVER}:
+        return Status.SUBSCRIBED
+    return None
+
+
+def _apply_remote_statuses(remote: dict[str, str]) -> int:
+    emails = list(remote)
+    corrected = 0
+    for start in range(0, len(emails), CHUNK):
+        chunk = emails[start : start + CHUNK]
+        rows = Donor.objects.filter(email__in=chunk).values_list("pk", "email", "newsletter_status")
+        changes = [
+            (pk, target)
+            for pk, email, crm in rows
+            if (target := _target_consent(crm=crm, remote=remote[email]))
+        ]
+        for pk, target in changes:
+            with transaction.atomic():
+                donor = Donor.objects.select_for_update().get(pk=pk)
+                donor.newsletter_status = target
+                donor.newsletter_status_source = RECONCILE_SOURCE
+                donor.save()
+                MailchimpMemberState.objects.filter(donor_id=pk).update(remote_status=target)
+            corrected += 1
+        # Remember Mailchimp's status for everyone, so the next push decides with fresh facts.
+        for status in set(remote[e] for e in chunk):
+            same = [e for e in chunk if remote[e] == status]
+            MailchimpMemberState.objects.filter(email__in=same).exclude(remote_status=status).update(
+                remote_status=status
+            )
+    return corrected
