@@ -31,4 +31,7 @@ else:
 
 @hooks.register("register_log_actions")
 def register_import_log_action(actions):
-    actions.register_action(IMPORT_LOG_ACTION, _("Import donors"), _("Imported a donor list"))
+    # crm/wagtail_hooks.py may have registered it already; a second registration would list the
+    # action twice in the site history filter.
+    if IMPORT_LOG_ACTION not in actions.formatters:
+        actions.register_action(IMPORT_LOG_ACTION, _("Import donors"), _("Imported a donor list"))

@@ -11,7 +11,6 @@ from wagtail.models import ModelLogEntry
 from crm.factories import DonorFactory
 from crm.models import Donation, Donor
 from crm.services.imports import import_donors
-from crm.wagtail_hooks_ops import donor_import_viewset  # noqa: F401 - registers the log action
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
