@@ -1,0 +1,27 @@
+"""Registers the CRM menu and its audit-log actions. Logic lives in crm.viewsets and crm.services."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from crm.viewsets import CRMViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_crm_viewsets():
+    # Built when Wagtail collects the hooks, after every module had its chance to append to
+    # crm.viewsets.extra_crm_viewsets.
+    return CRMViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_crm_log_actions(actions):
+    actions.register_action("crm.merge", _("Merge donors"), _("Merged a duplicate donor into this one"))
+    actions.register_action("crm.erase", _("Erase personal data"), _("Erased personal data (APPI)"))
+    actions.register_action("crm.export_data", _("Export personal data"), _("Exported personal data (APPI)"))
+    actions.register_action("crm.import", _("Import"), _("Created or updated by an import"))
+
+
+try:
+    from crm import wagtail_hooks_ops  # noqa: F401  (import upload; owned by crm-ops)
+except ImportError:
+    pass

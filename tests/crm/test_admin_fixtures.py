@@ -1,0 +1,29 @@
+"""Staff users for the admin tests (a module, not conftest.py, which other helpers may own)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from crm.services.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
+
+
+def _staff(username: str, group: str):
+    ensure_staff_groups()
+    user = get_user_model().objects.create_user(username=username, password="pw", email=f"{username}@welgee.test")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def fundraiser(db):
+    return _staff("fundraiser", FUNDRAISING)
+
+
+@pytest.fixture
+def communications(db):
+    return _staff("comms", COMMUNICATIONS)
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser(username="admin", password="pw", email="admin@welgee.test")
