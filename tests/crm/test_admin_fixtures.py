@@ -9,21 +9,25 @@ from crm.services.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
 
 def _staff(username: str, group: str):
     ensure_staff_groups()
-    user = get_user_model().objects.create_user(username=username, password="pw", email=f"{username}@welgee.test")
+    user = get_user_model().objects.create_user(
+        username=username, password="pw", email=f"{username}@welgee.test"
+    )
     user.groups.add(Group.objects.get(name=group))
     return user
 
 
-@pytest.fixture
-def fundraiser(db):
+@pytest.fixture(name="fundraiser")
+def fundraiser_fixture(db):
     return _staff("fundraiser", FUNDRAISING)
 
 
-@pytest.fixture
-def communications(db):
+@pytest.fixture(name="communications")
+def communications_fixture(db):
     return _staff("comms", COMMUNICATIONS)
 
 
-@pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser(username="admin", password="pw", email="admin@welgee.test")
+@pytest.fixture(name="superuser")
+def superuser_fixture(db):
+    return get_user_model().objects.create_superuser(
+        username="admin", password="pw", email="admin@welgee.test"
+    )
