@@ -1,0 +1,61 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live_server.
+
+Never `playwright install`: the browser is the system one at /usr/bin/chromium (`.ci/run` installs it
+from Debian). Without it every e2e test is skipped with a reason instead of failing.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Playwright's sync API runs its own event loop; Django then sees "async context" and refuses ORM
+# calls from test code (creating users, reading results) unless told it is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    e2e_dir = Path(__file__).parent
+    for item in items:
+        if e2e_dir in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not found (apt-get install chromium)"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["playwright.sync_api.Browser"]:  # noqa: F821
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator["playwright.sync_api.Page"]:  # noqa: F821
+    """A fresh browser context per test (own cookies), with short timeouts so a hang fails fast."""
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
