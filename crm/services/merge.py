@@ -37,7 +37,7 @@ def _related_foreign_keys() -> list[models.ForeignObjectRel]:
     return [
         rel
         for rel in Donor._meta.related_objects
-        if (rel.many_to_one or rel.one_to_one) and rel.related_model is not TaggedDonor
+        if (rel.one_to_many or rel.one_to_one) and rel.related_model is not TaggedDonor
     ]
 
 
