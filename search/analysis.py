@@ -186,6 +186,11 @@ def tokens(text: str, *, compounds: bool = True) -> Iterator[Token]:
                 key = _key(morpheme)
                 if key:
                     yield Token(key, begin, end)
+                if compounds:
+                    # Place and person names written in kanji are also found by their romaji:
+                    # yokohama finds 横浜 on the Japanese site.
+                    for romaji in _proper_noun_romaji(morpheme):
+                        yield Token(romaji, begin, end)
             if len(parts) > 1:
                 for part in parts:
                     key = _key(part)
@@ -204,7 +209,8 @@ def analyze(text: str, *, readings: bool = False) -> str:
         return ""
     keys = [token.key for token in tokens(text)]
     if readings:
-        keys.extend(_readings(text))
+        seen = set(keys)
+        keys.extend(key for key in dict.fromkeys(_readings(text)) if key not in seen)
     return " ".join(keys)
 
 
@@ -281,6 +287,23 @@ def katakana_to_romaji(text: str) -> str:
     return "".join(out)
 
 
+def _romaji_keys(reading: str) -> Iterator[str]:
+    romaji = katakana_to_romaji(reading)
+    # Names are often written without long vowels on cards and passports: satou / sato.
+    for variant in dict.fromkeys((romaji, _SHORT_VOWELS.sub(r"\1", romaji))):
+        key = normalize_word(variant)
+        if key:
+            yield key
+
+
+def _proper_noun_romaji(morpheme) -> Iterator[str]:
+    if morpheme.part_of_speech()[1] != "固有名詞" or not _HAS_KANJI.search(morpheme.surface()):
+        return
+    reading = morpheme.reading_form()
+    if reading and _KATAKANA_WORD.match(reading):
+        yield from _romaji_keys(reading)
+
+
 def _readings(text: str) -> Iterator[str]:
     for morpheme in _tokenizer().tokenize(text[:_CHUNK_CHARS]):
         surface = morpheme.surface()
@@ -290,9 +313,4 @@ def _readings(text: str) -> Iterator[str]:
         if reading and _KATAKANA_WORD.match(reading):
             yield katakana_to_hiragana(reading)
             # Through normalize_word, so it matches a romaji query the way the query is analysed.
-            romaji = katakana_to_romaji(reading)
-            # Names are often written without long vowels on cards and passports: satou / sato.
-            for variant in dict.fromkeys((romaji, _SHORT_VOWELS.sub(r"\1", romaji))):
-                key = normalize_word(variant)
-                if key:
-                    yield key
+            yield from _romaji_keys(reading)

@@ -1,0 +1,113 @@
+"""The visitors' search page over the demo site."""
+
+import json
+
+import pytest
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from home.models import StoryPage
+
+pytestmark = pytest.mark.django_db
+
+NASTY_INPUTS = [
+    "",
+    "   ",
+    "難民" * 5000,  # 10,000 characters
+    "x" * 10_000,
+    "!!!???。。、、…‥「」『』",
+    '"',
+    '"unbalanced',
+    "* NEAR OR -",
+    'NEAR(a b) "phrase" -x OR y* AND NOT z',
+    "title:難民 body:*",
+    "'; DROP TABLE wagtailcore_page; --",
+    "1' OR '1'='1",
+    "%_\\%",
+    "😀🎉🇯🇵",
+    "難民refugee😀ＡＢＣｶﾀｶﾅ",
+    "\x00\x1f\u200b",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("query", NASTY_INPUTS)
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_any_input_gets_a_page(demo_site, client, query, prefix):
+    response = client.get(f"{prefix}/search/", {"query": query})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+    suggest = client.get(f"{prefix}/search/", {"query": query, "autocomplete": "1"})
+    assert suggest.status_code == 200
+    assert isinstance(suggest.json()["suggestions"], list)
+
+
+def test_results_are_in_the_current_language_with_highlight_tags_and_date(demo_site, client):
+    ja = client.get("/search/", {"query": "難民"}).content.decode()
+    assert "<mark>難民</mark>" in ja
+    assert "/en/" not in ja.split('class="search-results"')[1].split("</ol>")[0]
+    en = client.get("/en/search/", {"query": "refugees"}).content.decode()
+    results = en.split('class="search-results"')[1].split("</ol>")[0]
+    assert "/en/" in results
+    assert "<mark>" in results
+    assert "<time datetime=" in results
+
+
+def test_inflected_query_highlights_the_form_in_the_text(demo_site, client):
+    html = client.get("/search/", {"query": "夜を明かした"}).content.decode()
+    assert "路上生活からエンジニアへ" in html
+    assert "<mark>明かす</mark>" in html or "<mark>明かし</mark>" in html
+
+
+def test_tag_filter_narrows_to_tagged_stories(demo_site, client):
+    story = StoryPage.objects.get(slug="thiha-student-from-myanmar", locale__language_code="ja")
+    tag = story.region_tags.first()
+    html = client.get("/search/", {"query": "日本", "tag": tag.slug}).content.decode()
+    results = html.split('class="search-results"')[1].split("</ol>")[0]
+    assert story.title in results
+    assert "ハルキウ" not in results
+
+
+def test_empty_result_suggests_stories(demo_site, client):
+    html = client.get("/search/", {"query": "ゾゾゾゾ ズズズズ"}).content.decode()
+    assert 'class="search-empty"' in html
+    assert 'class="search-suggestions"' in html
+
+
+def test_pagination(demo_site, client):
+    from search import views
+
+    original = views.RESULTS_PER_PAGE
+    views.RESULTS_PER_PAGE = 2
+    try:
+        first = client.get("/en/search/", {"query": "Japan"}).content.decode()
+        second = client.get("/en/search/", {"query": "Japan", "page": "2"}).content.decode()
+        beyond = client.get("/en/search/", {"query": "Japan", "page": "999"})
+    finally:
+        views.RESULTS_PER_PAGE = original
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+    assert beyond.status_code == 200
+
+
+def test_search_promotion_is_shown(demo_site, client):
+    story = StoryPage.objects.get(slug="olena-from-ukraine", locale__language_code="ja")
+    SearchPromotion.objects.create(query=Query.get("寄付"), page=story, description="おすすめ")
+    html = client.get("/search/", {"query": "寄付"}).content.decode()
+    assert 'class="search-promotions"' in html
+    assert "おすすめ" in html
+
+
+def test_autocomplete_returns_story_titles(demo_site, client):
+    data = json.loads(client.get("/search/", {"query": "ハルキ", "autocomplete": "1"}).content)
+    assert [item["title"] for item in data["suggestions"]] == [
+        "ハルキウの会計士、横浜で帳簿をつける　オレナさん"
+    ]
+    data = json.loads(client.get("/en/search/", {"query": "Khar", "autocomplete": "1"}).content)
+    assert data["suggestions"][0]["url"].startswith("/en/")
+
+
+def test_form_works_without_javascript(demo_site, client):
+    html = client.get("/search/").content.decode()
+    assert '<form class="search-form" role="search" method="get" action="/search/">' in html
+    assert 'name="query"' in html
+    assert "search/autocomplete.js" in html
