@@ -48,6 +48,7 @@ def title_for(key: str) -> str:
     return f"WELgee demo: {key}"
 
 
+@cache  # drawing is the slow part of a first load; a process never needs to draw a key twice
 def render(key: str) -> bytes:
     """The encoded file of one demo image."""
     spec = IMAGES[key]

@@ -544,7 +544,10 @@ def site_pages_ensure(
     donation = _page_ensure(home, c.DONATION_PAGE["slug"], DonationPage, fill=_fill_donation_page, **common)
 
     featured = next(s["story"] for s in c.HOME["sections"] if s["type"] == "featured_story")
-    for language, page in homes.items():
+    for language, stale in homes.items():
+        # Reload: children were added through other instances, and saving a stale copy would write
+        # back its old tree fields (numchild=0 hides every child from the router).
+        page = HomePage.objects.get(pk=stale.pk)
         if not (home_created or refresh or len(page.body) == 0):
             continue
         page.title = c.HOME["title"][language]

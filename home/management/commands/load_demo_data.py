@@ -43,6 +43,7 @@ class Command(BaseCommand):
             report = demo_site_load(refresh=refresh)
         finally:
             wagtail_logger.setLevel(previous_level)
+        timings = {"site": time.perf_counter() - started}
         self.stdout.write(f"Site: {report.summary()}.")
 
         username = "admin"
@@ -50,14 +51,21 @@ class Command(BaseCommand):
         admin_created = demo_admin_ensure(username=username, password=password)
 
         if not skip_crm:
+            phase = time.perf_counter()
             self._load_crm_demo()
+            timings["crm"] = time.perf_counter() - phase
 
         if not skip_index:
+            phase = time.perf_counter()
             # The command's own progress lines would drown the summary.
             call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+            timings["search index"] = time.perf_counter() - phase
 
         base_url = (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://localhost:8000").rstrip("/")
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f}s."))
+        phases = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f}s ({phases}).")
+        )
         self.stdout.write(f"  Public site: {base_url}/  (English: {base_url}/en/)")
         self.stdout.write(f"  Admin:       {base_url}/admin/")
         self.stdout.write(f"  User:        {username}")

@@ -1,0 +1,158 @@
+"""`load_demo_data` builds the whole bilingual site from home.demo, and running it again adds nothing."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Revision, Site
+
+from home.demo import content
+from home.demo.images import IMAGES, render
+from home.models import FAQ, Award, HomePage, MediaMention, StoryPage, Testimonial
+
+pytestmark = pytest.mark.django_db
+
+UNCONSENTED = next(t for t in content.TESTIMONIALS if not t["consent"])
+CONSENTED = [t for t in content.TESTIMONIALS if t["consent"]]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    # Generated images are files: keep them out of the shared media-test folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def load(**options) -> str:
+    out = StringIO()
+    call_command("load_demo_data", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    from django.apps import apps
+
+    figures = {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "locales": Locale.objects.count(),
+        "sites": Site.objects.count(),
+        "images": get_image_model().objects.count(),
+        "users": get_user_model().objects.count(),
+        "media mentions": MediaMention.objects.count(),
+        "awards": Award.objects.count(),
+        "testimonials": Testimonial.objects.count(),
+        "faqs": FAQ.objects.count(),
+    }
+    try:
+        figures["partners"] = apps.get_model("crm", "PartnerCompany").objects.count()
+    except LookupError:
+        pass
+    return figures
+
+
+def test_load_on_empty_database_builds_the_site_and_a_second_run_changes_nothing():
+    output = load()
+
+    first = counts()
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    assert isinstance(home, HomePage)
+    assert home.locale.language_code == "ja"
+    # Wagtail's "Welcome" placeholder is gone, not left beside the campaign page.
+    assert not Page.objects.filter(depth=2, content_type__model="page").exists()
+    assert first["images"] == len(IMAGES)
+    assert first["media mentions"] == 2 * len(content.MEDIA_MENTIONS)
+    assert first["faqs"] == 2 * len(content.FAQS)
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert "/admin/" in output and "admin" in output
+
+    second_output = load()
+
+    assert counts() == first
+    assert "nothing new" in second_output
+
+
+def test_home_pages_render_in_both_languages_without_the_unconsented_testimonial(client):
+    load(skip_crm=True, skip_index=True)
+
+    for language, url in (("ja", "/"), ("en", "/en/")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        hero = next(s for s in content.HOME["sections"] if s["type"] == "hero")
+        assert hero["heading"][language] in html
+        assert "502" in html
+        assert escape(content.FAQS[0]["question"][language]) in html
+        for testimonial in CONSENTED:
+            assert escape(testimonial["name"][language]) in html
+        assert escape(UNCONSENTED["name"][language]) not in html
+        assert escape(UNCONSENTED["quote"][language]) not in html
+
+
+def test_every_story_exists_and_renders_in_both_locales(client):
+    load(skip_crm=True, skip_index=True)
+
+    for story in content.STORIES:
+        pages = {page.locale.language_code: page for page in StoryPage.objects.filter(slug=story["slug"])}
+        assert set(pages) == {"ja", "en"}, story["slug"]
+        assert pages["ja"].translation_key == pages["en"].translation_key
+        for language, page in pages.items():
+            assert page.live
+            assert page.title == story["title"][language]
+            assert {tag.name for tag in page.topic_tags.all()} == {t[language] for t in story["topics"]}
+            response = client.get(page.url)
+            assert response.status_code == 200, page.url
+            assert escape(story["paragraphs"][0][language][:20]) in response.content.decode()
+
+
+def test_a_second_run_keeps_pages_editors_changed():
+    load(skip_crm=True, skip_index=True)
+    story = StoryPage.objects.get(slug=content.STORIES[0]["slug"], locale__language_code="en")
+    story.title = "Edited by the communications team"
+    story.save_revision().publish()
+
+    load(skip_crm=True, skip_index=True)
+
+    story.refresh_from_db()
+    assert story.title == "Edited by the communications team"
+
+
+def test_demo_images_are_deterministic_and_distinct():
+    stories = [story["hero_image"] for story in content.STORIES]
+    assert len(set(stories)) == len(stories)
+    assert all(key in IMAGES for key in stories)
+    drawn = {key: render(key) for key in stories}
+    assert len(set(drawn.values())) == len(stories)
+    render.cache_clear()
+    assert render(stories[0]) == drawn[stories[0]]
+
+
+def test_every_text_of_the_content_exists_in_both_languages():
+    def walk(value, where="content"):
+        if isinstance(value, dict):
+            if set(value) == {"ja", "en"}:
+                empty = [lang for lang, text in value.items() if not text]
+                # Both or neither: a note may be empty, but never in one language only.
+                assert len(empty) in (0, 2), where
+                return
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{where}[{i}]")
+
+    for name in (
+        "HOME",
+        "STORIES",
+        "STANDARD_PAGES",
+        "DONATION_PAGE",
+        "MEDIA_MENTIONS",
+        "TESTIMONIALS",
+        "FAQS",
+    ):
+        walk(getattr(content, name), name)
+    assert len(content.STORIES) >= 6
+    assert all(4 <= len(story["paragraphs"]) <= 8 for story in content.STORIES)
