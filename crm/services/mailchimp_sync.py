@@ -257,9 +257,12 @@ def _push(*, run: MailchimpSyncRun, client: MailchimpClient, plans: list[Planned
     run.unchanged = len(plans) - len(member_ops)
     results = _run(client, member_ops)
     member_failed: set[int] = set()
+    # Only states this run changed are written back: an unchanged re-push writes nothing.
+    dirty: set[int] = set()
     for p in plans:
         if p.body is None:
             continue
+        dirty.add(p.donor_id)
         result = results[f"member-{p.donor_id}"]
         state = states.get(p.donor_id) or MailchimpMemberState(donor_id=p.donor_id, email=p.email)
         states[p.donor_id] = state
@@ -301,6 +304,7 @@ def _push(*, run: MailchimpSyncRun, client: MailchimpClient, plans: list[Planned
     for p in plans:
         if not p.tags or p.donor_id in member_failed:
             continue
+        dirty.add(p.donor_id)
         result = results[f"tags-{p.donor_id}"]
         state = states.get(p.donor_id) or MailchimpMemberState(donor_id=p.donor_id, email=p.email)
         states[p.donor_id] = state
@@ -314,7 +318,7 @@ def _push(*, run: MailchimpSyncRun, client: MailchimpClient, plans: list[Planned
             state.failed_at = now
             state.failure_count += 1
 
-    _save_states(list(states.values()))
+    _save_states([states[donor_id] for donor_id in dirty])
 
 
 def _save_states(states: list[MailchimpMemberState]) -> None:
@@ -335,7 +339,7 @@ def _save_states(states: list[MailchimpMemberState]) -> None:
                 "failed_at",
                 "failure_count",
             ],
-            batch_size=1000,
+            batch_size=500,
         )
 
 
