@@ -1,15 +1,23 @@
-# Two commands a fresh machine needs: `make run` and `make test`.
-PYTHON_VERSION := $(shell cat .python-version)
-# pyenv resolves python3 to .python-version inside the repo; fall back to python3.13 on PATH.
-PY ?= $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || echo python3)
+# Two commands a fresh machine needs: `make run` and `make test`. The Dockerfile runs the same steps
+# (pip install -r requirements.txt, collectstatic, gunicorn cms.wsgi) as `make install` / `make serve`.
+PYTHON_VERSION := $(shell cat .python-version 2>/dev/null || echo 3.13)
+# pyenv (or the system) gives python$(PYTHON_VERSION); otherwise the first python3/python that is new
+# enough for Django 6.1 (3.12+).
+PY ?= $(shell for c in python$(PYTHON_VERSION) python3 python; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v $$c; break; fi; done)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WEB_CONCURRENCY ?= 2
 
-.PHONY: run test install install-dev migrate demo lint format check-migrations bench e2e clean
+.PHONY: run test install install-dev migrate demo serve worker lint format check-migrations e2e bench \
+	docker-build docker-up clean
 
 $(BIN)/python:
+	@test -n "$(PY)" || { echo "make: Python >= 3.12 not found (3.13 recommended, see .python-version; pyenv install $(PYTHON_VERSION))" >&2; exit 1; }
+	@echo "make: creating $(VENV) with $(PY) ($$($(PY) --version))"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -27,18 +35,44 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# load_demo_data prints the admin login. Where it is missing (an old checkout), a demo superuser is made.
 demo: migrate
-	$(BIN)/python manage.py load_demo_data
+	@if $(BIN)/python manage.py help load_demo_data >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py load_demo_data; \
+	else \
+	  echo "make: load_demo_data not available; creating the demo admin only"; \
+	  DJANGO_SUPERUSER_PASSWORD=$${DEMO_ADMIN_PASSWORD:-welgee-demo-admin} \
+	    $(BIN)/python manage.py createsuperuser --noinput --username admin --email admin@example.org 2>/dev/null || true; \
+	  echo "  Admin: http://$(HOST):$(PORT)/admin/  user: admin  password: $${DEMO_ADMIN_PASSWORD:-welgee-demo-admin}"; \
+	fi
 
 ## set up, load the demo site and CRM, and serve it on SQLite at http://127.0.0.1:8000
 run: demo
+	@echo "make: serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/); Ctrl-C stops"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## background tasks (Wagtail's and ours) from the database queue
+worker: migrate
+	$(BIN)/python manage.py db_worker --queue-name '*'
+
+## production settings under gunicorn, as the Docker image runs it (needs SECRET_KEY and ALLOWED_HOSTS)
+serve: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings.production WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+	  $(BIN)/gunicorn cms.wsgi --bind $(HOST):$(PORT) --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 30
 
 ## the whole test suite (SQLite unless DATABASE_URL is set), plus lint and migration checks
 test: install-dev
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+check-migrations: install-dev
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+## browser tests only (Debian's /usr/bin/chromium; skipped without it)
+e2e: install-dev
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -48,8 +82,15 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## every benchmark, one JSON line each (`make bench BENCH=campaign_throughput` for one)
 bench: install-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
+
+docker-build:
+	docker build -t welgee-site:latest .
+
+docker-up:
+	docker compose up --build
 
 clean:
 	rm -rf $(VENV) static media media-test db.sqlite3*

@@ -133,3 +133,75 @@ def test_email_url_parser_rejects_bad_urls():
         parse_email_url("smtps://mail.example.org?tls=1")
     with pytest.raises(ValueError, match="host"):
         parse_email_url("smtp://")
+
+
+# --- Docker image and compose stack (Docker cannot run here: check their structure instead) -------
+
+
+def _compose() -> dict:
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def test_compose_has_the_whole_stack():
+    services = _compose()["services"]
+    assert set(services) == {"migrate", "web", "worker", "db", "redis", "elasticsearch"}
+    assert services["db"]["image"] == "postgres:17"
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["elasticsearch"]["build"]["dockerfile"] == "Dockerfile.elasticsearch"
+    es_env = services["elasticsearch"]["environment"]
+    assert es_env["discovery.type"] == "single-node"
+    assert es_env["xpack.security.enabled"] == "false"
+    es_dockerfile = (ROOT / "Dockerfile.elasticsearch").read_text(encoding="utf-8")
+    assert "ARG ES_VERSION=9." in es_dockerfile
+    assert "elasticsearch-plugin install --batch analysis-kuromoji" in es_dockerfile
+
+
+def test_compose_app_services_share_env_wired_to_the_other_services():
+    services = _compose()["services"]
+    for name in ("migrate", "web", "worker"):
+        env = services[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "cms.settings.production", name
+        assert "@db:5432/" in env["DATABASE_URL"], name
+        assert env["REDIS_URL"] == "redis://redis:6379/0", name
+        assert env["ELASTICSEARCH_URL"] == "http://elasticsearch:9200", name
+        assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), f"{name} must refuse to start without a key"
+        assert {"media:/app/media"} <= set(services[name]["volumes"]), name
+    assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "migrate --noinput" in " ".join(services["migrate"]["command"])
+
+
+def test_compose_sets_only_variables_the_project_reads():
+    """A typo in an env name would be silently ignored by the app: every name must be in cms/env.py."""
+    env_schema = (ROOT / "cms" / "env.py").read_text(encoding="utf-8")
+    env = _compose()["services"]["web"]["environment"]
+    unknown = [name for name in env if name != "DJANGO_SETTINGS_MODULE" and f'"{name}"' not in env_schema]
+    assert unknown == []
+
+
+def test_dockerfile_builds_a_non_root_gunicorn_image_like_the_makefile():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    python_version = (ROOT / ".python-version").read_text(encoding="utf-8").strip()
+
+    assert f"ARG PYTHON_VERSION={python_version}" in dockerfile
+    assert dockerfile.count("FROM python:${PYTHON_VERSION}-slim AS ") == 2  # multi-stage
+    user_lines = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert user_lines and user_lines[-1] not in {"root", "0"}
+    assert "HEALTHCHECK" in dockerfile
+    # Same install, static and serve steps as the Makefile.
+    assert "pip install -r /tmp/requirements.txt" in dockerfile and "-r requirements.txt" in makefile
+    assert (
+        "manage.py collectstatic --noinput" in dockerfile and "manage.py collectstatic --noinput" in makefile
+    )
+    assert "gunicorn cms.wsgi" in dockerfile and "gunicorn cms.wsgi" in makefile
+    # The build-time key is only for collectstatic, never baked into the image's environment.
+    env_lines = [line for line in dockerfile.splitlines() if line.startswith("ENV ")]
+    assert not any("SECRET_KEY" in line for line in env_lines)
+
+
+def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image():
+    ignored = set((ROOT / ".dockerignore").read_text(encoding="utf-8").split())
+    assert {".git", ".venv", ".env", "db.sqlite3*", "/media"} <= ignored

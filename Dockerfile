@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# The WELgee site: gunicorn + whitenoise on Python 3.13 (the version in .python-version).
+# Build: `make docker-build` (= docker build -t welgee-site .). Run: `docker compose up` (see docs/deploy.md).
+
+ARG PYTHON_VERSION=3.13
+
+# --- build: compile wheels into a virtualenv that the runtime stage copies whole ---------------------
+FROM python:${PYTHON_VERSION}-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential \
+ && rm -rf /var/lib/apt/lists/*
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY requirements.txt /tmp/requirements.txt
+# The same pinned file `make install` uses.
+RUN pip install --upgrade pip && pip install -r /tmp/requirements.txt
+
+# --- runtime: no compilers, non-root, static files collected at build time ---------------------------
+FROM python:${PYTHON_VERSION}-slim AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    DJANGO_SETTINGS_MODULE=cms.settings.production \
+    PORT=8000 \
+    WEB_CONCURRENCY=3
+# libpq is inside psycopg[binary]; Pillow ships its own image libraries. Only tzdata and mime types.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tzdata media-types \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY --chown=app:app . /app
+# The dummy key exists only for this one build step; production settings refuse to start without the
+# real SECRET_KEY at run time, so it can never be used to serve requests.
+RUN SECRET_KEY=collectstatic-only-not-a-secret-$(date +%s) ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
+ && mkdir -p /app/media \
+ && chown -R app:app /app/static /app/media
+USER app
+EXPOSE 8000
+# Asks the admin login page as the proxy would (first allowed host, HTTPS already terminated).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD \
+  python -c "import os, urllib.request as u; h = os.environ['ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.').replace('*', 'health'); u.urlopen(u.Request('http://127.0.0.1:%s/admin/login/' % os.environ.get('PORT', '8000'), headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"
+# Same command line as `make serve`; WEB_CONCURRENCY sets the worker count.
+CMD ["sh", "-c", "exec gunicorn cms.wsgi --bind 0.0.0.0:${PORT} --worker-tmp-dir /dev/shm --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 30 --forwarded-allow-ips '*'"]
