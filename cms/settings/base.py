@@ -145,6 +145,8 @@ if ENV.redis_url:
 
 # Background work: Django's tasks framework. The database backend needs only the database we
 # already have; `manage.py db_worker` runs the queue. Tests override this to run immediately.
+# Only Django-6-native backends here: Wagtail's `django_tasks` decorator then builds the same Task
+# class as ours (`from cms.tasks import task`), so both share this queue (docs/deploy.md).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
