@@ -1,0 +1,201 @@
+"""Search benchmark: 5,000 generated stories, index build time, query latency p50/p95.
+
+    .venv/bin/python -m bench.bench_search                 # SQLite, and PostgreSQL when reachable
+    .venv/bin/python -m bench.bench_search --stories 500   # quicker
+
+Each database gets a fresh copy (SQLite: a file in the temp directory; PostgreSQL:
+postgres://postgres@127.0.0.1:5432/bench_search, dropped and recreated), the demo site, and
+N stories whose sentences are drawn from the demo stories in both languages. The index is then
+rebuilt from scratch (timed), and the site search (search.selectors.site_search, first page) is
+timed over the relevance-set queries plus random words. Prints one JSON line. Target p95 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgres://postgres@127.0.0.1:5432/bench_search"
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _sentences(language: str) -> list[str]:
+    from home.demo.content import STORIES, localise
+
+    pieces: list[str] = []
+    for story in STORIES:
+        text = " ".join(localise(story, language)["paragraphs"])
+        splitter = r"(?<=。)" if language == "ja" else r"(?<=\.)\s+"
+        pieces.extend(sentence.strip() for sentence in re.split(splitter, text) if sentence.strip())
+    return pieces
+
+
+def _make_stories(count: int, rng: random.Random) -> None:
+    from django.db.models.signals import post_save
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    from home.models import StoryIndexPage, StoryPage
+
+    sentences = {language: _sentences(language) for language in ("ja", "en")}
+    indexes = {index.locale.language_code: index for index in StoryIndexPage.objects.select_related("locale")}
+    # Indexing happens in the timed rebuild below, not page by page while creating.
+    post_save.disconnect(post_save_signal_handler, sender=StoryPage)
+    try:
+        for number in range(count):
+            language = "ja" if number % 2 == 0 else "en"
+            pool = sentences[language]
+            title_words = rng.choice(pool)[:40]
+            body = [{"type": "paragraph", "value": f"<p>{rng.choice(pool)}</p>"} for _ in range(6)]
+            story = StoryPage(
+                title=f"{title_words} #{number}",
+                slug=f"bench-{number}",
+                intro=rng.choice(pool),
+                body=body,
+                live=True,
+            )
+            indexes[language].add_child(instance=story)
+    finally:
+        post_save.connect(post_save_signal_handler, sender=StoryPage)
+
+
+def _queries(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    from tests.search.relevance import RELEVANCE_SET
+
+    queries = [(language, query) for language, _kind, query, _slug in RELEVANCE_SET]
+    words = {
+        "ja": [w for w in re.findall(r"[一-龯]{2,4}|[ァ-ヴー]{3,}", " ".join(_sentences("ja")))],
+        "en": [w for w in re.findall(r"[A-Za-z]{5,}", " ".join(_sentences("en")))],
+    }
+    while len(queries) < count:
+        language = rng.choice(("ja", "en"))
+        queries.append((language, " ".join(rng.sample(words[language], rng.choice((1, 1, 2))))))
+    return queries
+
+
+def run(*, stories: int = 5000, queries: int = 300, seed: int = 7) -> dict:
+    """Benchmark the configured database (DATABASE_URL); Django must be set up already."""
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Locale
+
+    from home.demo.loader import demo_site_load
+    from search.selectors import site_search
+
+    rng = random.Random(seed)
+    call_command("migrate", verbosity=0)
+    demo_site_load()
+    started = time.perf_counter()
+    _make_stories(stories, rng)
+    create_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    call_command("update_index", verbosity=0)
+    index_s = time.perf_counter() - started
+
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    timings = []
+    hits = 0
+    for language, query in _queries(rng, queries):
+        started = time.perf_counter()
+        results = site_search(query=query, locale=locales[language])
+        page = list(results[:10])
+        timings.append((time.perf_counter() - started) * 1000)
+        hits += bool(page)
+    timings.sort()
+    return {
+        "database": connection.vendor,
+        "stories": stories,
+        "create_s": round(create_s, 1),
+        "index_build_s": round(index_s, 1),
+        "queries": len(timings),
+        "queries_with_hits": hits,
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "max_ms": round(timings[-1], 1),
+    }
+
+
+def _fresh_postgres() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS bench_search WITH (FORCE)")
+            conn.execute("CREATE DATABASE bench_search")
+        return True
+    except Exception:  # PostgreSQL unreachable: the benchmark reports SQLite only
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stories", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        _setup_django(args.child)
+        print(json.dumps(run(stories=args.stories, queries=args.queries)))
+        return
+
+    targets = []
+    sqlite_path = Path(tempfile.gettempdir()) / "bench_search.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    targets.append(f"sqlite:///{sqlite_path}")
+    if _fresh_postgres():
+        targets.append(PG_URL)
+
+    figures = {}
+    for url in targets:
+        output = (
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.bench_search",
+                    "--child",
+                    url,
+                    "--stories",
+                    str(args.stories),
+                    "--queries",
+                    str(args.queries),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        result = json.loads(output)
+        figures[result.pop("database")] = result
+    figures["target_p95_ms"] = 50
+    figures["meets_target"] = all(
+        value["p95_ms"] <= 50 for key, value in figures.items() if isinstance(value, dict)
+    )
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
