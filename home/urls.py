@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from home import donation, views
+from home import donation, newsletter, views
 
 urlpatterns = [
     # "/" and "/en/": the campaign page, in front of Wagtail's router so a cache hit costs nothing.
@@ -12,4 +12,6 @@ urlpatterns = [
     path("donate/canceled/", donation.donation_cancel, name="donation_cancel"),
     path("donate/manage/", donation.manage_gift, name="manage_gift"),
     path("donate/manage/<str:token>/", donation.manage_gift_open, name="manage_gift_open"),
+    path("newsletter/", newsletter.newsletter_signup_view, name="newsletter_signup"),
+    path("newsletter/thanks/", newsletter.newsletter_thanks_view, name="newsletter_thanks"),
 ]

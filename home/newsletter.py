@@ -1,0 +1,73 @@
+"""The newsletter sign-up form: /newsletter/ and /en/newsletter/. Works without JavaScript.
+
+The same thank-you page follows whether or not the address was known, so the form cannot be used
+to find out who is a supporter. A honeypot field and a per-IP rate limit keep bots out.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from crm.services.mailchimp_newsletter import newsletter_signup
+
+RATE_LIMIT = 5  # sign-ups per IP address per window
+RATE_WINDOW_SECONDS = 3600
+
+
+class NewsletterForm(forms.Form):
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("Newsletter language"), choices=[("ja", "日本語"), ("en", "English")]
+    )
+    # Hidden from people by CSS; bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"newsletter-signup:{_client_ip(request)}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > RATE_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
+    language = "en" if get_language() == "en" else "ja"
+    if request.method == "POST":
+        form = NewsletterForm(request.POST)
+        if _rate_limited(request):
+            return render(
+                request, "home/newsletter_form.html", {"form": form, "rate_limited": True}, status=429
+            )
+        if form.is_valid():
+            if not form.cleaned_data["website"]:
+                newsletter_signup(
+                    email=form.cleaned_data["email"],
+                    given_name=form.cleaned_data["given_name"],
+                    family_name=form.cleaned_data["family_name"],
+                    language=form.cleaned_data["language"],
+                )
+            return redirect("newsletter_thanks")
+    else:
+        form = NewsletterForm(initial={"language": language})
+    return render(request, "home/newsletter_form.html", {"form": form})
+
+
+def newsletter_thanks_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "home/newsletter_thanks.html")
