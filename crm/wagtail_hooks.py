@@ -1,5 +1,9 @@
 """Registers the CRM menu and its audit-log actions. Logic lives in crm.viewsets and crm.services."""
 
+import importlib
+import pkgutil
+from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -21,7 +25,8 @@ def register_crm_log_actions(actions):
     actions.register_action("crm.import", _("Import"), _("Created or updated by an import"))
 
 
-try:
-    from crm import wagtail_hooks_ops  # noqa: F401  (import upload; owned by crm-ops)
-except ImportError:
-    pass
+# Each CRM part (import, Stripe events, Mailchimp, invitations) keeps its admin hooks in its own
+# crm/wagtail_hooks_<part>.py; Wagtail only imports wagtail_hooks.py, so load the parts from here.
+for _part in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if _part.name.startswith("wagtail_hooks_"):
+        importlib.import_module(f"crm.{_part.name}")
