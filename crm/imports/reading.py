@@ -16,7 +16,7 @@ _CHUNK = 1 << 16
 
 
 def detect_encoding(stream: BinaryIO) -> str:
-    """"utf-8-sig" or "cp932". Reads the stream through once (in chunks) and rewinds it."""
+    """ "utf-8-sig" or "cp932". Reads the stream through once (in chunks) and rewinds it."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
     try:
         while chunk := stream.read(_CHUNK):
@@ -53,4 +53,3 @@ def iter_csv_rows(stream: BinaryIO, *, encoding: str | None = None) -> Iterator[
         raise CsvFileError(f"not a readable CSV file near line {reader.line_num}: {exc}") from None
     finally:
         text.detach()
-

@@ -111,7 +111,9 @@ def parse_row(
     if has_amount != has_date and not errors:
         missing = "date" if has_amount else "amount"
         column = next((headers[i] for i, f in mapping.items() if f == missing), missing)
-        errors.append(CellError(column, f"a donation needs both an amount and a date; the {missing} is empty"))
+        errors.append(
+            CellError(column, f"a donation needs both an amount and a date; the {missing} is empty")
+        )
     if isinstance(values.get("date"), dt.date) and values["date"] > dt.date.today() + dt.timedelta(days=1):
         errors.append(CellError(columns["date"], f"the donation date is in the future: {raw['date']!r}"))
 

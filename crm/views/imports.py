@@ -50,7 +50,9 @@ class DonorImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB; split it or use the import_donors command."))
+            raise forms.ValidationError(
+                _("The file is larger than 50 MB; split it or use the import_donors command.")
+            )
         return upload
 
 
@@ -121,7 +123,9 @@ class DonorImportConfirmView(DonorImportBase):
         token = form.data.get("token", "")
         path = upload_dir() / f"{token}.csv"
         if not form.is_valid() or token not in pending or not path.is_file():
-            messages.error(request, _("That upload has already been imported or has expired. Upload the file again."))
+            messages.error(
+                request, _("That upload has already been imported or has expired. Upload the file again.")
+            )
             return redirect("donor_import:index")
         filename = pending.pop(token)
         request.session[SESSION_KEY] = pending

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/crm/import/"
 CSV = (
     "氏名,メールアドレス,郵便番号,寄付金額,寄付日\n"
-    "山田 太郎,taro@example.jp,1500001,\"1,000円\",令和5年3月15日\n"
+    '山田 太郎,taro@example.jp,1500001,"1,000円",令和5年3月15日\n'
     "佐藤 花子,hanako@example.jp,15,3000,2023/3/15\n"
 ).encode("cp932")
 

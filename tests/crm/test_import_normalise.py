@@ -46,7 +46,9 @@ def test_dates_in_every_form(raw, expected):
     assert normalise_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["2023/02/30", "平成31年5月1日", "令和0年1月1日", "3月15日", "soon", "R5.13.1"])
+@pytest.mark.parametrize(
+    "raw", ["2023/02/30", "平成31年5月1日", "令和0年1月1日", "3月15日", "soon", "R5.13.1"]
+)
 def test_impossible_dates_are_rejected(raw):
     with pytest.raises(ValueError):
         normalise_date(raw)
@@ -54,7 +56,14 @@ def test_impossible_dates_are_rejected(raw):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("¥1,000", 1000), ("1,000円", 1000), ("１０００", 1000), ("￥５，０００", 5000), ("3000 JPY", 3000), ("\\500", 500)],
+    [
+        ("¥1,000", 1000),
+        ("1,000円", 1000),
+        ("１０００", 1000),
+        ("￥５，０００", 5000),
+        ("3000 JPY", 3000),
+        ("\\500", 500),
+    ],
 )
 def test_amounts(raw, expected):
     assert normalise_amount(raw) == expected

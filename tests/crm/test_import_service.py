@@ -60,7 +60,11 @@ def test_japanese_headers_in_every_encoding(encode):
     assert report.donations_recorded == 2
     assert_taro_imported()
     hanako = Donor.objects.get(email="hanako@example.jp")
-    assert (hanako.family_name, hanako.family_name_kana, hanako.given_name_kana) == ("サトウ", "サトウ", "ハナコ")
+    assert (hanako.family_name, hanako.family_name_kana, hanako.given_name_kana) == (
+        "サトウ",
+        "サトウ",
+        "ハナコ",
+    )
     assert hanako.donations.get().amount == 5000
 
 
@@ -101,7 +105,9 @@ def test_reimport_creates_no_duplicates():
 
 
 def test_existing_donor_matched_by_email_and_blank_cells_keep_data():
-    donor = DonorFactory(email="taro.yamada@example.jp", family_name="山田", city="渋谷区", phone="0311112222")
+    donor = DonorFactory(
+        email="taro.yamada@example.jp", family_name="山田", city="渋谷区", phone="0311112222"
+    )
     report = run("メール,電話番号,市区町村\nTARO.YAMADA@example.jp,090-1234-5678,\n".encode())
     assert report.counts["updated"] == 1
     donor.refresh_from_db()

@@ -1,0 +1,337 @@
+"""A small, realistic CRM for the demo site, and the name data the synthetic generator shares.
+
+`load_crm_demo` is called by `manage.py load_demo_data`. It is idempotent: donors are keyed by a
+deterministic email address and companies by name, so a second run adds nothing and a run after
+a partial one fills in what is missing. Everything comes from one seeded random.Random, so every
+demo install shows the same family of 502 monthly members as the campaign page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+JST = ZoneInfo("Asia/Tokyo")
+# The seed page counted 502 members "as of 12 March"; synthetic histories end there.
+BASE_DATE = dt.datetime(2025, 3, 12, 12, 0, tzinfo=JST)
+DEMO_SEED = 502
+DEMO_DOMAIN = "demo.welgee.example"
+
+# (kanji, katakana, romaji)
+FAMILY_NAMES = [
+    ("佐藤", "サトウ", "sato"), ("鈴木", "スズキ", "suzuki"), ("高橋", "タカハシ", "takahashi"),
+    ("田中", "タナカ", "tanaka"), ("伊藤", "イトウ", "ito"), ("渡辺", "ワタナベ", "watanabe"),
+    ("山本", "ヤマモト", "yamamoto"), ("中村", "ナカムラ", "nakamura"), ("小林", "コバヤシ", "kobayashi"),
+    ("加藤", "カトウ", "kato"), ("吉田", "ヨシダ", "yoshida"), ("山田", "ヤマダ", "yamada"),
+    ("佐々木", "ササキ", "sasaki"), ("山口", "ヤマグチ", "yamaguchi"), ("松本", "マツモト", "matsumoto"),
+    ("井上", "イノウエ", "inoue"), ("木村", "キムラ", "kimura"), ("林", "ハヤシ", "hayashi"),
+    ("斎藤", "サイトウ", "saito"), ("清水", "シミズ", "shimizu"), ("山崎", "ヤマザキ", "yamazaki"),
+    ("森", "モリ", "mori"), ("池田", "イケダ", "ikeda"), ("橋本", "ハシモト", "hashimoto"),
+    ("阿部", "アベ", "abe"), ("石川", "イシカワ", "ishikawa"), ("前田", "マエダ", "maeda"),
+    ("藤田", "フジタ", "fujita"), ("後藤", "ゴトウ", "goto"), ("岡田", "オカダ", "okada"),
+    ("長谷川", "ハセガワ", "hasegawa"), ("村上", "ムラカミ", "murakami"), ("近藤", "コンドウ", "kondo"),
+    ("石井", "イシイ", "ishii"), ("坂本", "サカモト", "sakamoto"), ("遠藤", "エンドウ", "endo"),
+    ("青木", "アオキ", "aoki"), ("藤井", "フジイ", "fujii"), ("西村", "ニシムラ", "nishimura"),
+    ("福田", "フクダ", "fukuda"), ("太田", "オオタ", "ota"), ("三浦", "ミウラ", "miura"),
+    ("松田", "マツダ", "matsuda"), ("中島", "ナカジマ", "nakajima"), ("原田", "ハラダ", "harada"),
+    ("小野", "オノ", "ono"), ("髙橋", "タカハシ", "takahashi"), ("松村", "マツムラ", "matsumura"),
+]  # fmt: skip
+GIVEN_NAMES = [
+    ("太郎", "タロウ", "taro"), ("花子", "ハナコ", "hanako"), ("健太", "ケンタ", "kenta"),
+    ("美咲", "ミサキ", "misaki"), ("翔", "ショウ", "sho"), ("陽菜", "ヒナ", "hina"),
+    ("大輔", "ダイスケ", "daisuke"), ("さくら", "サクラ", "sakura"), ("蓮", "レン", "ren"),
+    ("結衣", "ユイ", "yui"), ("悠斗", "ユウト", "yuto"), ("葵", "アオイ", "aoi"),
+    ("拓也", "タクヤ", "takuya"), ("彩", "アヤ", "aya"), ("直樹", "ナオキ", "naoki"),
+    ("恵", "メグミ", "megumi"), ("誠", "マコト", "makoto"), ("由美", "ユミ", "yumi"),
+    ("浩", "ヒロシ", "hiroshi"), ("真由美", "マユミ", "mayumi"), ("隆", "タカシ", "takashi"),
+    ("智子", "トモコ", "tomoko"), ("岳史", "タケシ", "takeshi"), ("智士", "サトシ", "satoshi"),
+    ("亮", "リョウ", "ryo"), ("舞", "マイ", "mai"), ("和也", "カズヤ", "kazuya"),
+    ("千尋", "チヒロ", "chihiro"), ("颯太", "ソウタ", "sota"), ("凛", "リン", "rin"),
+]  # fmt: skip
+# Supporters living in Japan or abroad who write their names in Latin letters.
+FOREIGN_FAMILY = [
+    ("Smith", "スミス"), ("Garcia", "ガルシア"), ("Müller", "ミュラー"), ("Nguyen", "グエン"),
+    ("Kim", "キム"), ("Silva", "シルバ"), ("Martin", "マーティン"), ("Hassan", "ハッサン"),
+    ("Rossi", "ロッシ"), ("Dubois", "デュボワ"), ("Johnson", "ジョンソン"), ("Ahmadi", "アフマディ"),
+]  # fmt: skip
+FOREIGN_GIVEN = [
+    ("John", "ジョン"), ("Maria", "マリア"), ("Anna", "アンナ"), ("David", "デイビッド"),
+    ("Sarah", "サラ"), ("Ali", "アリ"), ("Emma", "エマ"), ("Lucas", "ルーカス"),
+    ("Minh", "ミン"), ("Olga", "オルガ"), ("Fatima", "ファティマ"), ("Tom", "トム"),
+]  # fmt: skip
+# (prefecture, weight, cities): weighted roughly by where supporters of a Tokyo NPO live.
+PLACES = [
+    ("東京都", 30, ["渋谷区", "世田谷区", "新宿区", "港区", "杉並区", "練馬区", "文京区", "武蔵野市"]),
+    ("神奈川県", 14, ["横浜市中区", "川崎市中原区", "鎌倉市", "藤沢市"]),
+    ("埼玉県", 8, ["さいたま市浦和区", "川口市", "所沢市"]),
+    ("千葉県", 7, ["千葉市中央区", "船橋市", "柏市"]),
+    ("大阪府", 8, ["大阪市北区", "豊中市", "吹田市"]),
+    ("愛知県", 5, ["名古屋市中区", "豊田市"]),
+    ("京都府", 4, ["京都市左京区", "宇治市"]),
+    ("兵庫県", 4, ["神戸市中央区", "西宮市"]),
+    ("福岡県", 4, ["福岡市中央区", "北九州市小倉北区"]),
+    ("北海道", 3, ["札幌市中央区", "函館市"]),
+    ("静岡県", 3, ["静岡市葵区", "浜松市中央区", "磐田市"]),
+    ("宮城県", 2, ["仙台市青葉区"]),
+    ("広島県", 2, ["広島市中区"]),
+    ("沖縄県", 1, ["那覇市"]),
+]
+DOMAINS = ["example.jp", "example.com", "example.org", "example.net", "mail.example.jp"]
+
+_PREFIXES = [
+    ("みらい", "ミライ"), ("ひかり", "ヒカリ"), ("さくら", "サクラ"), ("あおば", "アオバ"), ("つばさ", "ツバサ"),
+    ("にじいろ", "ニジイロ"), ("わかば", "ワカバ"), ("ほしぞら", "ホシゾラ"), ("あさひ", "アサヒ"), ("はるかぜ", "ハルカゼ"),
+]  # fmt: skip
+_SUFFIXES = [
+    ("テック株式会社", "テック"), ("商事株式会社", "ショウジ"), ("工業株式会社", "コウギョウ"),
+    ("ホールディングス株式会社", "ホールディングス"),
+]  # fmt: skip
+# Fictional companies for synthetic data: real names appear only where the seed page names them.
+COMPANY_NAMES = [(p + s, pk + sk) for s, sk in _SUFFIXES for p, pk in _PREFIXES]
+
+DEMO_PARTNERS = [
+    # (name, kana, romanised label for a generated logo, website, flags)
+    ("ヤマハ発動機株式会社", "ヤマハハツドウキ", "YAMAHA MOTOR", "https://global.yamaha-motor.com/jp/", ("is_hiring_partner", "is_collaborator")),
+    ("コニカミノルタ株式会社", "コニカミノルタ", "KONICA MINOLTA", "https://www.konicaminolta.jp/", ("is_hiring_partner", "is_collaborator")),
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    email: str
+    phone: str
+    postal_code: str
+    prefecture: str
+    city: str
+    address_line: str
+    language: str
+
+
+def fake_person(rng: random.Random, *, index: int, seed: int, domain: str | None = None) -> Person:
+    """A plausible supporter; `index` makes the email unique within a seed."""
+    if rng.random() < 0.12:
+        family, family_kana = rng.choice(FOREIGN_FAMILY)
+        given, given_kana = rng.choice(FOREIGN_GIVEN)
+        local = f"{given}.{family}".lower().replace("ü", "u")
+        language = "en" if rng.random() < 0.8 else "ja"
+    else:
+        family, family_kana, family_romaji = rng.choice(FAMILY_NAMES)
+        given, given_kana, given_romaji = rng.choice(GIVEN_NAMES)
+        local = rng.choice(
+            [
+                f"{given_romaji}.{family_romaji}",
+                f"{family_romaji}.{given_romaji}",
+                f"{given_romaji[0]}{family_romaji}",
+            ]
+        )
+        language = "ja" if rng.random() < 0.97 else "en"
+    prefecture, _w, cities = rng.choices(PLACES, [p[1] for p in PLACES])[0]
+    has_address = rng.random() < 0.6
+    return Person(
+        family_name=family,
+        given_name=given,
+        family_name_kana=family_kana,
+        given_name_kana=given_kana,
+        email=f"{local}{index}@{domain or rng.choice(DOMAINS)}",
+        phone=f"0{rng.choice([70, 80, 90])}{rng.randint(0, 99999999):08d}" if rng.random() < 0.5 else "",
+        postal_code=f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}" if has_address else "",
+        prefecture=prefecture if has_address or rng.random() < 0.5 else "",
+        city=rng.choice(cities) if has_address else "",
+        address_line=f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}" if has_address else "",
+        language=language,
+    )
+
+
+# --- the demo CRM -------------------------------------------------------------------------------
+
+DEMO_MEMBERS = 502
+DEMO_LAPSED = 60
+DEMO_PAST_DUE = 8
+DEMO_ONE_OFF = 180
+DEMO_FICTIONAL_PARTNERS = 8
+
+
+def load_crm_demo(*, stdout=None) -> None:
+    """Load (or complete) the demo CRM. Safe to run any number of times."""
+    from crm.models import Donation, Donor, Interaction, RecurringDonation
+
+    rng = random.Random(DEMO_SEED)
+    with transaction.atomic():
+        companies = _demo_companies(rng)
+        plan = []
+        kinds = (
+            ["member"] * DEMO_MEMBERS
+            + ["lapsed"] * DEMO_LAPSED
+            + ["past_due"] * DEMO_PAST_DUE
+            + ["one_off"] * DEMO_ONE_OFF
+        )
+        for index, kind in enumerate(kinds):
+            person = fake_person(rng, index=index, seed=DEMO_SEED, domain=DEMO_DOMAIN)
+            joined = BASE_DATE - dt.timedelta(days=rng.randint(40, 365 * 6), seconds=rng.randint(0, 86399))
+            plan.append(
+                (kind, person, joined, rng.random(), rng.choice([1000, 1000, 3000, 3000, 5000, 10000]))
+            )
+
+        existing = set(
+            Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN).values_list("email", flat=True)
+        )
+        new = [(kind, p, joined, r, amount) for kind, p, joined, r, amount in plan if p.email not in existing]
+        donors = []
+        for kind, p, joined, r, _amount in new:
+            subscribed = kind in ("member", "past_due") or r < 0.5
+            donor = Donor(
+                family_name=p.family_name,
+                given_name=p.given_name,
+                family_name_kana=p.family_name_kana,
+                given_name_kana=p.given_name_kana,
+                email=p.email,
+                phone=p.phone,
+                postal_code=p.postal_code,
+                prefecture=p.prefecture,
+                city=p.city,
+                address_line=p.address_line,
+                preferred_language=p.language,
+                source="stripe" if kind != "one_off" or r < 0.6 else "import",
+                newsletter_status="subscribed" if subscribed else "never",
+                newsletter_status_changed_at=joined if subscribed else None,
+                newsletter_status_source="demo" if subscribed else "",
+                created_at=joined,
+            )
+            donor.search_text = donor.build_search_text()
+            donors.append(donor)
+        Donor.objects.bulk_create(donors)
+
+        memberships, gifts, notes = [], [], []
+        for donor, (kind, _p, joined, r, amount) in zip(donors, new, strict=True):
+            if kind == "one_off":
+                for n in range(1 + int(r * 3)):
+                    when = joined + dt.timedelta(days=120 * n)
+                    gifts.append(
+                        Donation(
+                            donor=donor, amount=amount * 2, received_at=min(when, BASE_DATE),
+                            method="bank_transfer" if r < 0.3 else "card",
+                        )
+                    )  # fmt: skip
+                continue
+            status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
+            ended = (
+                joined + dt.timedelta(days=int(30 + r * (BASE_DATE - joined).days))
+                if kind == "lapsed"
+                else None
+            )
+            ended = min(ended, BASE_DATE) if ended else None
+            membership = RecurringDonation(
+                donor=donor,
+                amount=amount,
+                status=status,
+                started_at=joined,
+                canceled_at=ended,
+                status_changed_at=ended
+                or (BASE_DATE - dt.timedelta(days=5) if kind == "past_due" else joined),
+            )
+            memberships.append((membership, donor))
+        RecurringDonation.objects.bulk_create([m for m, _d in memberships])
+        for membership, donor in memberships:
+            when, last = membership.started_at, membership.canceled_at or BASE_DATE
+            while when <= last:
+                failed = membership.status == "past_due" and when > BASE_DATE - dt.timedelta(days=31)
+                gifts.append(
+                    Donation(
+                        donor=donor, amount=membership.amount, received_at=when, method="card",
+                        recurring_donation=membership, status="failed" if failed else "succeeded",
+                    )
+                )  # fmt: skip
+                when += dt.timedelta(days=30)
+        Donation.objects.bulk_create(gifts, batch_size=2000)
+
+        for donor in donors[:: max(1, len(donors) // 12) or 1][:12]:
+            notes.append(
+                Interaction(
+                    donor=donor,
+                    kind=rng.choice(["call", "email", "event"]),
+                    happened_at=donor.created_at + dt.timedelta(days=14),
+                    summary=rng.choice(
+                        ["継続寄付のお礼の電話", "活動報告会に参加", "領収書の送付先変更のご連絡"]
+                    ),
+                )
+            )
+        if not Interaction.objects.filter(company__in=companies).exists():
+            for company in companies[:4]:
+                notes.append(
+                    Interaction(
+                        company=company,
+                        kind="meeting",
+                        happened_at=BASE_DATE - dt.timedelta(days=rng.randint(10, 200)),
+                        summary="採用面談の振り返り",
+                        body="お試し雇用の状況と、定着のためのサポートについて意見交換。",
+                    )
+                )
+        Interaction.objects.bulk_create(notes)
+
+    if stdout is not None:
+        stdout.write(
+            f"CRM demo: {len(donors)} donors added ({len(existing)} already there), "
+            f"{Donor.objects.members().count()} monthly members, {len(companies)} partner companies"
+        )
+
+
+def _demo_companies(rng: random.Random) -> list:
+    from crm.models import PartnerCompany
+
+    companies = []
+    for order, (name, kana, label, website, flags) in enumerate(DEMO_PARTNERS):
+        company, _created = PartnerCompany.objects.get_or_create(
+            name=name,
+            defaults={"name_kana": kana, "website": website, "show_on_site": True, "site_order": order,
+                      **dict.fromkeys(flags, True)},
+        )  # fmt: skip
+        if company.logo_id is None:
+            company.logo = _logo_for(name, label)
+            company.save(update_fields=["logo"])
+        companies.append(company)
+    for order, (name, kana) in enumerate(COMPANY_NAMES[:DEMO_FICTIONAL_PARTNERS], start=len(DEMO_PARTNERS)):
+        company, _created = PartnerCompany.objects.get_or_create(
+            name=name,
+            defaults={
+                "name_kana": kana,
+                "site_order": order,
+                "is_hiring_partner": rng.random() < 0.7,
+                "offers_trial_employment": rng.random() < 0.4,
+                "is_corporate_donor": rng.random() < 0.4,
+            },
+        )
+        companies.append(company)
+    return companies
+
+
+def _logo_for(name: str, label: str):
+    """The demo site's logo image for a company ("Logo: <name>"), or a plain generated one."""
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from PIL import ImageDraw, ImageFont
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    for image in Image.objects.filter(title__startswith="Logo:"):
+        if image.title.removeprefix("Logo:").strip().startswith(name):
+            return image
+    canvas = PILImage.new("RGB", (480, 160), "white")
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=40)
+    left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+    draw.text(
+        ((480 - (right - left)) / 2, (160 - (bottom - top)) / 2 - top), label, fill="#1d3557", font=font
+    )
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    slug = label.lower().replace(" ", "-")
+    return Image.objects.create(title=f"Logo: {name}", file=ImageFile(buffer, name=f"logo-{slug}.png"))
