@@ -74,12 +74,15 @@ def stripe_event_store(*, event: dict[str, Any]) -> tuple[StripeEvent, bool]:
 # ---- processing -------------------------------------------------------------------------------------
 
 
+_DONE = (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED)
+
+
 def stripe_event_process(*, stripe_event_id: int) -> StripeEvent:
     """Act on one stored event, exactly once. Failures are kept on the event, with the error."""
     try:
         with transaction.atomic():
             event = StripeEvent.objects.select_for_update().get(pk=stripe_event_id)
-            if event.status in (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED):
+            if event.status in _DONE:
                 return event
             handler = EVENT_HANDLERS.get(event.type)
             outcome = handler(event) if handler else StripeEvent.Status.IGNORED
@@ -91,12 +94,13 @@ def stripe_event_process(*, stripe_event_id: int) -> StripeEvent:
             return event
     except SubscriptionNotYetKnown as exc:
         # Not an error: it is applied when the checkout or first invoice introduces the donor.
-        StripeEvent.objects.filter(pk=stripe_event_id).update(
-            status=StripeEvent.Status.PENDING, error=str(exc), attempts=F("attempts") + 1
+        # Conditional: a concurrent re-run may have applied it since our transaction rolled back.
+        StripeEvent.objects.filter(pk=stripe_event_id, status=StripeEvent.Status.PENDING).update(
+            error=str(exc), attempts=F("attempts") + 1
         )
     except Exception:
         logger.exception("Stripe event %s failed", stripe_event_id)
-        StripeEvent.objects.filter(pk=stripe_event_id).update(
+        StripeEvent.objects.filter(pk=stripe_event_id).exclude(status__in=_DONE).update(
             status=StripeEvent.Status.FAILED, error=traceback.format_exc(limit=8), attempts=F("attempts") + 1
         )
     return StripeEvent.objects.get(pk=stripe_event_id)
@@ -213,25 +217,23 @@ def _recurring_for(
         },
     )
     if created:
-        # Subscription events that came before we knew the donor can be applied now.
-        waiting = list(
-            StripeEvent.objects.filter(
-                status=StripeEvent.Status.PENDING,
-                type__startswith="customer.subscription.",
-                payload__data__object__id=subscription_id,
-            ).values_list("pk", flat=True)
-        )
-        if waiting:
-            transaction.on_commit(lambda: _process_later(waiting))
+        # Subscription events that came before we knew the donor can be applied once this commits.
+        # Looking for them only after the commit closes the race with one being stored right now.
+        transaction.on_commit(lambda: _process_waiting(subscription_id))
     else:
         recurring = RecurringDonation.objects.select_for_update().get(pk=recurring.pk)
     return recurring, created
 
 
-def _process_later(event_ids: list[int]) -> None:
+def _process_waiting(subscription_id: str) -> None:
     from crm.tasks import stripe_event_process_task
 
-    for pk in event_ids:
+    waiting = StripeEvent.objects.filter(
+        status=StripeEvent.Status.PENDING,
+        type__startswith="customer.subscription.",
+        payload__data__object__id=subscription_id,
+    ).order_by("created", "pk")
+    for pk in waiting.values_list("pk", flat=True):
         stripe_event_process_task.enqueue(stripe_event_id=pk)
 
 
