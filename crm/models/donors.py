@@ -135,6 +135,11 @@ class Donor(models.Model):
             )
         self._loaded_consent = (self.newsletter_status, self.newsletter_status_changed_at)
 
+    def clean(self):
+        # Before the constraints are validated, so forms see the stored form of the address and
+        # report a duplicate whatever its case.
+        self.email = normalise_email(self.email)
+
     @property
     def display_name(self) -> str:
         if self.erased_at:

@@ -1,0 +1,211 @@
+"""The CRM admin as fundraisers use it: search, filters, export, inspect, merge, erase, data export."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crm.factories import DonationFactory, DonorFactory, InteractionFactory, RecurringDonationFactory
+from crm.models import Donor
+from tests.crm.test_admin_fixtures import fundraiser_fixture  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, fundraiser):
+    client.force_login(fundraiser)
+    return client
+
+
+@pytest.fixture
+def yamada():
+    return DonorFactory(
+        family_name="山田",
+        given_name="太郎",
+        family_name_kana="ヤマダ",
+        given_name_kana="タロウ",
+        email="t.yamada@example.jp",
+    )
+
+
+def listed(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["山田", "やまだ", "ヤマダ", "yamada taro", "Tarō", "t.yamada@EXAMPLE.jp"])
+def test_donor_listing_search(admin_client, yamada, query):
+    DonorFactory(family_name="佐藤", given_name="花子", family_name_kana="サトウ", given_name_kana="ハナコ")
+    html = listed(admin_client.get(reverse("crm_donor:index"), {"q": query}))
+    assert reverse("crm_donor:edit", args=[yamada.pk]) in html
+    assert "佐藤" not in html
+
+
+def test_donor_listing_filters(admin_client, yamada):
+    other = DonorFactory(
+        family_name="佐藤", newsletter_status=Donor.NewsletterStatus.SUBSCRIBED, tags=["vip"]
+    )
+    RecurringDonationFactory(donor=yamada)
+    members = listed(admin_client.get(reverse("crm_donor:index"), {"member": "true"}))
+    assert reverse("crm_donor:edit", args=[yamada.pk]) in members
+    assert reverse("crm_donor:edit", args=[other.pk]) not in members
+    subscribed = listed(admin_client.get(reverse("crm_donor:index"), {"newsletter_status": "subscribed"}))
+    assert reverse("crm_donor:edit", args=[other.pk]) in subscribed
+    assert reverse("crm_donor:edit", args=[yamada.pk]) not in subscribed
+    tag_pk = other.tags.get().pk
+    tagged = listed(admin_client.get(reverse("crm_donor:index"), {"tags": tag_pk}))
+    assert reverse("crm_donor:edit", args=[other.pk]) in tagged
+    assert reverse("crm_donor:edit", args=[yamada.pk]) not in tagged
+
+
+def test_donor_listing_sorts_by_lifetime_value(admin_client):
+    small = DonorFactory(family_name="小林")
+    big = DonorFactory(family_name="大林")
+    DonationFactory(donor=small, amount=1000)
+    DonationFactory(donor=big, amount=90000)
+    html = listed(admin_client.get(reverse("crm_donor:index"), {"ordering": "-lifetime_value"}))
+    assert html.index(reverse("crm_donor:edit", args=[big.pk])) < html.index(
+        reverse("crm_donor:edit", args=[small.pk])
+    )
+
+
+def test_donor_listing_query_count_does_not_grow_with_page_size(admin_client):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(reverse("crm_donor:index")).status_code == 200
+        return len(ctx.captured_queries)
+
+    for donor in DonorFactory.create_batch(3, tags=["x"]):
+        DonationFactory(donor=donor)
+    few = count_queries()
+    for donor in DonorFactory.create_batch(30, tags=["x"]):
+        DonationFactory(donor=donor)
+        RecurringDonationFactory(donor=donor)
+    assert count_queries() == few
+
+
+def test_donor_csv_export(admin_client, yamada):
+    DonationFactory(donor=yamada, amount=5000)
+    DonationFactory(donor=yamada, amount=3000)
+    DonorFactory(family_name="佐藤", family_name_kana="サトウ")
+    response = admin_client.get(reverse("crm_donor:index"), {"export": "csv", "q": "山田"})
+    assert response.status_code == 200
+    assert "donors.csv" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Family name"] == "山田"
+    assert row["Email"] == "t.yamada@example.jp"
+    assert row["lifetime_value_jpy"] == "8000"
+
+
+def test_donor_xlsx_export(admin_client, yamada):
+    from openpyxl import load_workbook
+
+    response = admin_client.get(reverse("crm_donor:index"), {"export": "xlsx"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content)).active
+    values = [cell.value for cell in next(sheet.iter_rows(min_row=2, max_row=2))]
+    assert "山田" in values
+
+
+def test_donor_inspect_shows_the_whole_timeline(admin_client, yamada):
+    DonationFactory(donor=yamada, amount=12345)
+    rd = RecurringDonationFactory(donor=yamada, amount=3000)
+    rd.status = "canceled"
+    rd.save()
+    InteractionFactory(donor=yamada, summary="お礼の電話をした")
+    yamada.newsletter_status = Donor.NewsletterStatus.SUBSCRIBED
+    yamada.newsletter_status_source = "site form"
+    yamada.save()
+    html = listed(admin_client.get(reverse("crm_donor:inspect", args=[yamada.pk])))
+    for expected in ["12,345 JPY", "お礼の電話をした", "site form", "Canceled", "Merge a duplicate", "Erase"]:
+        assert expected in html, expected
+
+
+def test_merge_asks_for_confirmation_then_merges_and_logs(admin_client, yamada):
+    duplicate = DonorFactory(email="taro.old@example.jp")
+    DonationFactory(donor=duplicate)
+    url = reverse("crm_donor:merge", args=[yamada.pk])
+    confirm = listed(admin_client.post(url, {"duplicate": "TARO.OLD@example.jp"}))
+    assert "Yes, merge" in confirm
+    assert Donor.objects.filter(pk=duplicate.pk).exists()  # nothing happened yet
+    response = admin_client.post(url, {"duplicate": duplicate.pk, "confirm": "yes"})
+    assert response.status_code == 302
+    assert not Donor.objects.filter(pk=duplicate.pk).exists()
+    assert yamada.donations.count() == 1
+    history = listed(admin_client.get(reverse("crm_donor:history", args=[yamada.pk])))
+    assert "Merge donors" in history or "Merged a duplicate" in history
+
+
+def test_merge_form_rejects_self_and_unknown(admin_client, yamada):
+    url = reverse("crm_donor:merge", args=[yamada.pk])
+    assert "cannot be merged into itself" in listed(admin_client.post(url, {"duplicate": yamada.email}))
+    assert "No donor found" in listed(admin_client.post(url, {"duplicate": "nobody@example.org"}))
+
+
+def test_erase_view_confirms_then_erases(admin_client, yamada):
+    DonationFactory(donor=yamada, amount=7000)
+    url = reverse("crm_donor:erase", args=[yamada.pk])
+    assert "Yes, erase" in listed(admin_client.get(url))
+    yamada.refresh_from_db()
+    assert yamada.erased_at is None
+    assert admin_client.post(url, {"confirm": "yes"}).status_code == 302
+    yamada.refresh_from_db()
+    assert yamada.erased_at is not None and yamada.email is None
+    assert yamada.donations.get().amount == 7000
+
+
+def test_export_my_data_download(admin_client, yamada):
+    DonationFactory(donor=yamada, amount=2000)
+    response = admin_client.get(reverse("crm_donor:export_data", args=[yamada.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert f"donor-{yamada.pk}.json" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["donor"]["family_name"] == "山田"
+    assert data["donations"][0]["amount"] == 2000
+
+
+def test_create_and_edit_are_in_the_audit_log(admin_client):
+    response = admin_client.post(
+        reverse("crm_donor:add"),
+        {
+            "family_name": "田中",
+            "given_name": "健太",
+            "email": "Kenta@Example.org",
+            "preferred_language": "ja",
+            "source": "manual",
+            "newsletter_status": "never",
+        },
+    )
+    assert response.status_code == 302, [m for m in response.content.decode().split("\n") if "error" in m]
+    donor = Donor.objects.get(email="kenta@example.org")
+    from wagtail.models import ModelLogEntry
+
+    created = ModelLogEntry.objects.get(object_id=str(donor.pk), content_type__model="donor")
+    assert created.action == "wagtail.create" and created.user.username == "fundraiser"
+    response = admin_client.post(
+        reverse("crm_donor:edit", args=[donor.pk]),
+        {
+            "family_name": "田中",
+            "given_name": "健太",
+            "email": "kenta@example.org",
+            "phone": "03-0000-0000",
+            "preferred_language": "ja",
+            "source": "manual",
+            "newsletter_status": "subscribed",
+        },
+    )
+    assert response.status_code == 302
+    actions = set(ModelLogEntry.objects.filter(object_id=str(donor.pk)).values_list("action", flat=True))
+    assert actions == {"wagtail.create", "wagtail.edit"}
+    history = listed(admin_client.get(reverse("crm_donor:history", args=[donor.pk])))
+    assert "fundraiser" in history
