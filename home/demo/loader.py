@@ -247,13 +247,19 @@ def _translation(page: Page, locale: Locale) -> Page | None:
     return page.get_translation_or_none(locale)
 
 
-def home_pages_ensure(*, locales: dict[str, Locale], report: LoadReport) -> tuple[dict[str, HomePage], bool]:
-    """The campaign page at the root of the default site, replacing Wagtail's "Welcome" page."""
+def home_pages_ensure(
+    *, locales: dict[str, Locale], report: LoadReport
+) -> tuple[dict[str, HomePage], set[str]]:
+    """The campaign page at the root of the default site, replacing Wagtail's "Welcome" page.
+
+    Returns the page per language and the languages whose page was created by this call.
+    """
     root = Page.get_first_root_node()
     ja = locales[DEFAULT_LANGUAGE]
     home = HomePage.objects.filter(depth=2, locale=ja).order_by("path").first()
-    created = home is None
-    if created:
+    created: set[str] = set()
+    if home is None:
+        created.add(DEFAULT_LANGUAGE)
         home = HomePage(title=c.HOME["title"][DEFAULT_LANGUAGE], slug="welgee", locale=ja)
         root.add_child(instance=home)
         _publish(home)
@@ -281,7 +287,7 @@ def home_pages_ensure(*, locales: dict[str, Locale], report: LoadReport) -> tupl
             translation.title = c.HOME["title"][language]
             _publish(translation)
             report.count("pages")
-            created = True
+            created.add(language)
         homes[language] = translation.specific
     return homes, created
 
@@ -548,7 +554,7 @@ def site_pages_ensure(
         # Reload: children were added through other instances, and saving a stale copy would write
         # back its old tree fields (numchild=0 hides every child from the router).
         page = HomePage.objects.get(pk=stale.pk)
-        if not (home_created or refresh or len(page.body) == 0):
+        if not (language in home_created or refresh or len(page.body) == 0):
             continue
         page.title = c.HOME["title"][language]
         page.seo_title = c.HOME["seo_title"][language]
