@@ -1,5 +1,7 @@
 """The Japanese-aware database backend, on whichever database the suite runs against."""
 
+import io
+
 import pytest
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -66,3 +68,30 @@ def test_autocomplete_prefix(pages):
     backend = get_search_backend()
     assert [p.slug for p in backend.autocomplete("難", Page.objects.all())] == ["refugee"]
     assert "english" in [p.slug for p in backend.autocomplete("refu", Page.objects.all())]
+
+
+def test_publishing_updates_the_index_at_once():
+    root = Page.get_first_root_node()
+    page = root.add_child(instance=Page(title="下書き", slug="draft", live=False))
+    assert search_slugs("難民") == []
+    page.title = "難民と共に働く"
+    page.save_revision().publish()
+    assert search_slugs("難民") == ["draft"]
+
+
+def test_update_index_rebuilds_everything(pages):
+    from django.core.management import call_command
+    from wagtail.search.models import IndexEntry
+
+    IndexEntry.objects.all().delete()
+    assert search_slugs("難民") == []
+    call_command("update_index", stdout=io.StringIO())
+    assert search_slugs("難民") == ["refugee"]
+
+
+def test_admin_page_search_uses_the_same_analysis(pages, admin_client):
+    response = admin_client.get("/admin/pages/search/", {"q": "難民"})
+    assert response.status_code == 200
+    assert "日本に逃れた難民等の人生は続く" in response.content.decode()
+    response = admin_client.get("/admin/pages/search/", {"q": "サーバ"})
+    assert "サーバーを受け取った話" in response.content.decode()
