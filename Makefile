@@ -38,7 +38,7 @@ migrate: install
 # load_demo_data prints the admin login. Where it is missing (an old checkout), a demo superuser is made.
 demo: migrate
 	@if $(BIN)/python manage.py help load_demo_data >/dev/null 2>&1; then \
-	  $(BIN)/python manage.py load_demo_data; \
+	  BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py load_demo_data; \
 	else \
 	  echo "make: load_demo_data not available; creating the demo admin only"; \
 	  DJANGO_SUPERUSER_PASSWORD=$${DEMO_ADMIN_PASSWORD:-welgee-demo-admin} \
@@ -62,10 +62,15 @@ serve: install
 	  $(BIN)/gunicorn cms.wsgi --bind $(HOST):$(PORT) --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 30
 
 ## the whole test suite (SQLite unless DATABASE_URL is set), plus lint and migration checks
+## (all three always run, so one lint error does not hide the test results; the exit code is pytest's
+## when it failed, else 1 when lint or migrations failed)
 test: install-dev
-	$(BIN)/ruff check .
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@status=0; \
+	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "makemigrations --check"; \
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run || status=1; \
+	echo "$(BIN)/pytest $(PYTEST_ARGS)"; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	exit $$status
 
 check-migrations: install-dev
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
