@@ -7,8 +7,12 @@ from Debian). Without it every e2e test is skipped with a reason instead of fail
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -36,7 +40,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator["playwright.sync_api.Browser"]:  # noqa: F821
+def browser() -> Iterator["Browser"]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -50,7 +54,7 @@ def browser() -> Iterator["playwright.sync_api.Browser"]:  # noqa: F821
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator["playwright.sync_api.Page"]:  # noqa: F821
+def page(browser, live_server) -> Iterator["Page"]:
     """A fresh browser context per test (own cookies), with short timeouts so a hang fails fast."""
     context = browser.new_context(base_url=live_server.url, locale="ja-JP")
     context.set_default_timeout(15_000)
