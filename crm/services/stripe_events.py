@@ -11,6 +11,7 @@ Every event is stored once (``stripe_event_store``) before anything acts on it; 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import traceback
@@ -20,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
 from crm.models import Donation, Donor, RecurringDonation, normalise_email
 from crm.models.stripe import StripeEvent, StripeSubscriptionClock
@@ -77,10 +79,18 @@ def stripe_event_store(*, event: dict[str, Any]) -> tuple[StripeEvent, bool]:
 _DONE = (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED)
 
 
+def _without_reference_index():
+    # Wagtail's context manager cannot nest (an event applied from another's on_commit would).
+    if getattr(reference_index_auto_update_disabled, "value", False):
+        return contextlib.nullcontext()
+    return disable_reference_index_auto_update()
+
+
 def stripe_event_process(*, stripe_event_id: int) -> StripeEvent:
     """Act on one stored event, exactly once. Failures are kept on the event, with the error."""
     try:
-        with transaction.atomic():
+        # CRM rows are not content Wagtail tracks usage of; indexing each save would double the work.
+        with _without_reference_index(), transaction.atomic():
             event = StripeEvent.objects.select_for_update().get(pk=stripe_event_id)
             if event.status in _DONE:
                 return event
@@ -369,7 +379,12 @@ def _on_invoice_paid(event: StripeEvent) -> str:
     subscription_id = _invoice_subscription_id(invoice)
     if not subscription_id or not invoice.get("amount_paid"):
         return StripeEvent.Status.IGNORED
-    recurring = RecurringDonation.objects.select_for_update().filter(external_id=subscription_id).first()
+    recurring = (
+        RecurringDonation.objects.select_for_update(of=("self",))
+        .select_related("donor")
+        .filter(external_id=subscription_id)
+        .first()
+    )
     if recurring is None:
         metadata = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("metadata") or {}
         donor = donor_for_stripe_customer(
