@@ -26,6 +26,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from crm.imports.bulk import RawInsert, fast_search_text, raw_update
 from crm.imports.headers import map_headers
 from crm.imports.reading import CsvFileError, detect_encoding, iter_csv_rows
 from crm.imports.rows import DONOR_FIELDS, CellError, ImportRow, parse_row
@@ -35,6 +36,17 @@ logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, SKIPPED, ERROR = "created", "updated", "skipped", "error"
 IMPORT_LOG_ACTION = "crm.import"
+NEW_DONOR_COLUMNS = ["email", "source", *DONOR_FIELDS, "search_text", "created_at", "updated_at"]
+DONATION_COLUMNS = [
+    "donor_id",
+    "amount",
+    "currency",
+    "received_at",
+    "method",
+    "status",
+    "external_id",
+    "created_at",
+]
 BATCH_SIZE = 1000
 
 
@@ -124,7 +136,7 @@ class _Batch:
                 self.existing_tags.setdefault(donor_id, set()).add(name)
         self.new_donors: list[Donor] = []
         self.changed: dict[int, tuple[Donor, set[str]]] = {}  # id(donor) -> (donor, fields)
-        self.gifts: list[Donation] = []
+        self.gifts: list[tuple[Donor, int, dt.datetime, str, str]] = []
         self.tags: dict[int, tuple[Donor, set[str]]] = {}
 
     def _tags_of(self, donor: Donor) -> set[str]:
@@ -170,17 +182,7 @@ class _Batch:
                 outcome.donation = "already recorded"
             else:
                 self.recorded_gifts.add(external_id)
-                self.gifts.append(
-                    Donation(
-                        donor=donor,
-                        amount=row.amount,
-                        currency="JPY",
-                        received_at=_received_at(row.received_on),
-                        method=row.method,
-                        status=Donation.Status.SUCCEEDED,
-                        external_id=external_id,
-                    )
-                )
+                self.gifts.append((donor, row.amount, _received_at(row.received_on), row.method, external_id))
                 outcome.donation = "recorded"
                 if outcome.status == SKIPPED:
                     outcome.status = UPDATED
@@ -188,18 +190,33 @@ class _Batch:
 
     def write(self) -> None:
         now = timezone.now()
-        for donor in self.new_donors:
-            donor.search_text = donor.build_search_text()
-            donor.created_at = donor.updated_at = now
-        Donor.objects.bulk_create(self.new_donors)
-        by_fields: dict[frozenset[str], list[Donor]] = {}
+        if self.new_donors:
+            for donor in self.new_donors:
+                donor.search_text = fast_search_text(donor)
+                donor.created_at = donor.updated_at = now
+            RawInsert(Donor, NEW_DONOR_COLUMNS)(
+                [tuple(getattr(d, name) for name in NEW_DONOR_COLUMNS) for d in self.new_donors]
+            )
+            ids = dict(
+                Donor.objects.filter(email__in=[d.email for d in self.new_donors]).values_list("email", "pk")
+            )
+            for donor in self.new_donors:
+                donor.pk = ids[donor.email]
+                donor._state.adding = False
+        by_fields: dict[tuple[str, ...], list[tuple]] = {}
         for donor, fields in self.changed.values():
-            donor.search_text = donor.build_search_text()
+            donor.search_text = fast_search_text(donor)
+            columns = (*sorted(fields), "search_text", "updated_at")
             donor.updated_at = now
-            by_fields.setdefault(frozenset(fields), []).append(donor)
-        for fields, donors in by_fields.items():
-            Donor.objects.bulk_update(donors, [*fields, "search_text", "updated_at"])
-        Donation.objects.bulk_create(self.gifts)
+            by_fields.setdefault(columns, []).append((*(getattr(donor, c) for c in columns), donor.pk))
+        for columns, rows in by_fields.items():
+            raw_update(Donor, list(columns), rows)
+        RawInsert(Donation, DONATION_COLUMNS)(
+            [
+                (donor.pk, amount, "JPY", received_at, method, Donation.Status.SUCCEEDED, external_id, now)
+                for donor, amount, received_at, method, external_id in self.gifts
+            ]
+        )
         for donor, tags in self.tags.values():
             donor.tags.add(*tags)
 
@@ -236,7 +253,7 @@ class _DryRunMemory:
                 self._donors[donor.email] = {name: getattr(donor, name) for name in DONOR_FIELDS}
         for donor, tags in batch.tags.values():
             self._tags.setdefault(donor.email, set()).update(tags)
-        self._gifts.update(gift.external_id for gift in batch.gifts)
+        self._gifts.update(gift[-1] for gift in batch.gifts)
 
     def donor(self, email: str) -> Donor | None:
         fields = self._donors.get(email)

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from crm.management.commands.seed_crm import fast_search_text, seed_crm
+from crm.imports.bulk import fast_search_text
+from crm.management.commands.seed_crm import seed_crm
 from crm.models import Donation, Donor, RecurringDonation
 
 pytestmark = pytest.mark.django_db

@@ -42,6 +42,7 @@ def assert_taro_imported():
     assert gift.received_at.astimezone().date().isoformat() == "2023-03-15"
     # Search works for imported donors: the haystack was built although bulk_create skips save().
     assert Donor.objects.search("やまだ").filter(pk=taro.pk).exists()
+    assert taro.search_text == taro.build_search_text()
 
 
 @pytest.mark.parametrize(

@@ -11,15 +11,14 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from taggit.models import Tag
 
 from crm.demo import BASE_DATE, COMPANY_NAMES, JST, fake_person
+from crm.imports.bulk import RawInsert, fast_search_text
 from crm.models import Donation, Donor, Interaction, PartnerCompany, RecurringDonation, TaggedDonor
-from crm.querysets import normalise_text, search_haystack
 
 AMOUNTS = [(1000, 30), (2000, 10), (3000, 25), (5000, 20), (10000, 10), (30000, 5)]
 ONE_OFF_AMOUNTS = [(1000, 15), (3000, 25), (5000, 25), (10000, 20), (30000, 8), (100000, 2)]
@@ -29,29 +28,6 @@ NEWSLETTER = [("subscribed", 55), ("never", 20), ("unsubscribed", 12), ("pending
 SOURCES = [("stripe", 55), ("site", 20), ("import", 20), ("manual", 5)]
 TAGS = ["イベント参加", "講演会", "大口寄付", "法人関係者", "ボランティア", "クラウドファンディング"]
 HISTORY_MONTHS = 36  # monthly gifts recorded for at most the last three years of a membership
-
-
-@lru_cache(maxsize=100_000)
-def _name_haystack(family: str, given: str, family_kana: str, given_kana: str) -> str:
-    return search_haystack(names=[family, given], kana=[family_kana, given_kana], email=None)
-
-
-def fast_search_text(donor: Donor) -> str:
-    """Donor.build_search_text() with the (slow, repetitive) name readings computed once per name.
-
-    Must equal build_search_text(); tests/crm/test_commands_seed.py checks it does.
-    """
-    pieces = [
-        _name_haystack(donor.family_name, donor.given_name, donor.family_name_kana, donor.given_name_kana)
-    ]
-    tail = [normalise_text(donor.email)] if donor.email else []
-    if donor.phone:
-        tail.append(normalise_text(donor.phone.replace("-", "")))
-    seen = dict.fromkeys(p for p in pieces[0].split(" | ") if p)
-    for piece in tail:
-        if piece:
-            seen.setdefault(piece, None)
-    return " | ".join(seen)
 
 
 def pick(rng: random.Random, weighted: list[tuple]) -> object:
@@ -69,45 +45,6 @@ class SeedResult:
     seconds: float = 0.0
     skipped_existing: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-
-
-class _RawInsert:
-    """INSERT many rows of one model with executemany, skipping the ORM's per-value compilation.
-
-    A million donations through bulk_create spend most of their time building SQL; here the SQL
-    is built once. Columns the caller doesn't give get the field's default, and datetimes are
-    adapted the way the backend stores them (UTC text on SQLite, timestamptz on PostgreSQL).
-    """
-
-    def __init__(self, model, fields: list[str]):
-        self.fields = fields
-        concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in concrete}
-        self.attnames = [f.attname for f in concrete]
-        self.positions = [fields.index(a) if a in fields else None for a in self.attnames]
-        self.adapt = connection.ops.adapt_datetimefield_value
-        by_attname = {f.attname: f for f in concrete}
-        self.datetimes = {
-            i for i, a in enumerate(fields) if by_attname[a].get_internal_type() == "DateTimeField"
-        }
-        qn = connection.ops.quote_name
-        columns = ", ".join(qn(by_attname[a].column) for a in self.attnames)
-        placeholders = ", ".join(["%s"] * len(self.attnames))
-        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-
-    def __call__(self, rows: list[tuple]) -> None:
-        adapt, datetimes = self.adapt, self.datetimes
-        prepared = []
-        for row in rows:
-            row = [adapt(v) if i in datetimes else v for i, v in enumerate(row)]
-            prepared.append(
-                [
-                    row[p] if p is not None else self.defaults[a]
-                    for p, a in zip(self.positions, self.attnames, strict=True)
-                ]
-            )
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, prepared)
 
 
 DONATION_FIELDS = [
@@ -287,7 +224,7 @@ def _seed_batch(*, seed, start, size, companies, tags, result: SeedResult) -> No
             status = "failed" if late else "succeeded"
             gifts.append((donor.pk, membership.amount, when, "card", membership.pk, status, when))
             months += step
-    insert_donations = _RawInsert(Donation, DONATION_FIELDS)
+    insert_donations = RawInsert(Donation, DONATION_FIELDS)
     for i in range(0, len(gifts), 5000):
         insert_donations(gifts[i : i + 5000])
     result.donations += len(gifts)
