@@ -55,3 +55,23 @@ def test_query_body_carries_analysed_words(backend):
 def test_query_of_only_punctuation_sends_nothing(backend):
     # Nothing searchable is left, so no request is built and no connection is attempted.
     assert list(backend.search('"*" -- OR。、！？', Page)) == []
+
+
+@pytest.mark.django_db
+def test_story_document_analyses_streamfield_rich_text_and_tags(backend):
+    from home.models import StoryPage
+
+    story = StoryPage(
+        title="サーバーエンジニアになる",
+        intro="留学生が受けた支援",
+        body=[{"type": "paragraph", "value": "<p>クーデターで<b>帰国</b>できなくなった</p>"}],
+        after_story="<p>Refugees</p>",
+    )
+    story.region_tags.add("ミャンマー")
+    document = backend.mapping_class(StoryPage).get_document(story)
+    flat = repr(document)
+    for word in ["サーバ", "受ける", "クーデタ", "帰国", "refuge", "ミャンマ"]:
+        assert word in flat, word
+    assert "<b>" not in flat
+    mapping = backend.mapping_class(StoryPage).get_mapping()["properties"]
+    assert any(value.get("type") == "nested" for value in mapping.values())
