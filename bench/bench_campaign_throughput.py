@@ -8,8 +8,9 @@ cached campaign page comes to serving a file; both figures move together with ma
 ratio is the number to compare between runs. Without wrk a bounded Python load generator is used
 and the output says so.
 
-Environment knobs: BENCH_SECONDS (default 10 per URL), BENCH_CONNECTIONS (default 8), BENCH_KEEP=1
-keeps the temporary directory.
+Environment knobs: BENCH_SECONDS (default 10 per URL, split into BENCH_ROUNDS alternating rounds,
+default 5), BENCH_CONNECTIONS (default 8), BENCH_LOADGEN=python forces the fallback load generator,
+BENCH_KEEP=1 keeps the temporary directory.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -199,8 +201,26 @@ def _python_load(url: str, seconds: int, connections: int) -> Load:
     return Load(rps=sum(counts) / elapsed, requests=sum(counts), errors=sum(errors), tool="python")
 
 
+def _server_cpu_seconds(master_pid: int) -> float | None:
+    """CPU time (user + system) of the gunicorn master and its workers, from /proc; None off Linux."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if pid == master_pid or ppid == master_pid:
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / ticks if total else None
+
+
 def _measure(url: str, seconds: int, connections: int) -> Load:
-    if shutil.which("wrk"):
+    if shutil.which("wrk") and os.environ.get("BENCH_LOADGEN", "wrk") == "wrk":
         return _wrk(url, seconds, connections)
     return _python_load(url, seconds, connections)
 
@@ -208,6 +228,7 @@ def _measure(url: str, seconds: int, connections: int) -> Load:
 def run() -> dict:
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
     bench_dir = Path(tempfile.mkdtemp(prefix="bench-campaign-"))
     env = _env(bench_dir)
     server = None
@@ -233,19 +254,44 @@ def run() -> dict:
             _get(base + "/")
             _get(base + static_path)
 
-        page = _measure(base + "/", seconds, connections)
-        static = _measure(base + static_path, seconds, connections)
+        # Alternate short rounds of page and static load: the machine's background load drifts, and
+        # paired neighbouring rounds see the same drift, so their ratio is steadier than one long run each.
+        round_s = max(2, round(seconds / rounds))
+        pages: list[Load] = []
+        statics: list[Load] = []
+        cpu = {"page": 0.0, "static": 0.0}
+        for _ in range(rounds):
+            for kind, path, loads in (("page", "/", pages), ("static", static_path, statics)):
+                before = _server_cpu_seconds(server.pid)
+                loads.append(_measure(base + path, round_s, connections))
+                after = _server_cpu_seconds(server.pid)
+                if before is not None and after is not None:
+                    cpu[kind] += after - before
+        page_rps = statistics.fmean(load.rps for load in pages)
+        static_rps = statistics.fmean(load.rps for load in statics)
+        ratios = [p.rps / s.rps for p, s in zip(pages, statics, strict=True) if s.rps]
+        # Server CPU per request does not depend on what else the machine runs: on a busy machine the
+        # CPU ratio is the steadier figure (1.0 = the page costs the server as much as the file).
+        page_cpu_ms = 1000 * cpu["page"] / max(1, sum(load.requests for load in pages))
+        static_cpu_ms = 1000 * cpu["static"] / max(1, sum(load.requests for load in statics))
         return {
-            "page_rps": round(page.rps, 1),
-            "static_rps": round(static.rps, 1),
-            "ratio": round(page.rps / static.rps, 3) if static.rps else None,
+            "page_rps": round(page_rps, 1),
+            "static_rps": round(static_rps, 1),
+            # Median of the paired per-round ratios (robust to a noisy round).
+            "ratio": round(statistics.median(ratios), 3) if ratios else None,
+            "ratio_min": round(min(ratios), 3) if ratios else None,
+            "ratio_max": round(max(ratios), 3) if ratios else None,
+            "page_cpu_ms": round(page_cpu_ms, 3),
+            "static_cpu_ms": round(static_cpu_ms, 3),
+            "cpu_ratio": round(static_cpu_ms / page_cpu_ms, 3) if page_cpu_ms else None,
             "page_bytes": len(body),
             "static_bytes": len(static_body),
             "static_path": static_path,
-            "page_errors": page.errors,
-            "static_errors": static.errors,
-            "tool": page.tool,
-            "seconds_each": seconds,
+            "page_errors": sum(load.errors for load in pages),
+            "static_errors": sum(load.errors for load in statics),
+            "tool": pages[0].tool,
+            "seconds_each": round_s * rounds,
+            "rounds": rounds,
             "connections": connections,
             "gunicorn_workers": WORKERS,
             "content": content,
