@@ -161,6 +161,10 @@ class _Batch:
             outcome.changed_fields = sorted(row.donor_fields)
         else:
             self.known[row.email] = donor
+            if self.memory is not None and donor.pk is not None:
+                # Changes an earlier batch of this dry run would have made.
+                for name, value in self.memory.updates(donor.pk).items():
+                    setattr(donor, name, value)
             changed = _apply(donor, row.donor_fields)
             if changed:
                 outcome.changed_fields = sorted(changed)
@@ -246,11 +250,14 @@ class _DryRunMemory:
         self._donors: dict[str, dict[str, str]] = {}
         self._tags: dict[str, set[str]] = {}
         self._gifts: set[str] = set()
+        self._updates: dict[int, dict[str, str]] = {}
 
     def remember(self, batch: _Batch) -> None:
         for donor in batch.known.values():
             if donor.pk is None:  # created by this dry run, in this batch or an earlier one
                 self._donors[donor.email] = {name: getattr(donor, name) for name in DONOR_FIELDS}
+        for donor, fields in batch.changed.values():
+            self._updates.setdefault(donor.pk, {}).update({name: getattr(donor, name) for name in fields})
         for donor, tags in batch.tags.values():
             self._tags.setdefault(donor.email, set()).update(tags)
         self._gifts.update(gift[-1] for gift in batch.gifts)
@@ -260,6 +267,9 @@ class _DryRunMemory:
         if fields is None:
             return None
         return Donor(email=email, source=Donor.Source.IMPORT, **fields)
+
+    def updates(self, pk: int) -> dict[str, str]:
+        return self._updates.get(pk, {})
 
     def tags(self, email: str) -> set[str]:
         return self._tags.get(email, set())
