@@ -20,3 +20,11 @@ def stripe_thank_you_send_task(*, donation_id: int) -> None:
     donation = Donation.objects.select_related("donor").filter(pk=donation_id).first()
     if donation is not None:
         thank_you_send(donation=donation)
+
+
+@task()
+def stripe_manage_gift_link_task(*, email: str, link_template: str) -> None:
+    """Look the address up and email the link in the background, so the page answers alike either way."""
+    from crm.services.stripe_portal import manage_gift_link_request
+
+    manage_gift_link_request(email=email, build_url=lambda token: link_template.replace("TOKEN", token))

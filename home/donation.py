@@ -26,6 +26,7 @@ from wagtail import hooks
 
 from crm.integrations import stripe as stripe_api
 from crm.services import stripe_portal
+from crm.tasks import stripe_manage_gift_link_task
 
 logger = logging.getLogger(__name__)
 
@@ -271,11 +272,10 @@ def manage_gift(request: HttpRequest) -> HttpResponse:
             context["error"] = texts["email_invalid"]
             return render(request, "home/donation_manage_gift.html", context, status=400)
 
-        def build_url(token: str) -> str:
-            with translation.override(language):
-                return request.build_absolute_uri(reverse("manage_gift_open", args=[token]))
-
-        stripe_portal.manage_gift_link_request(email=email, build_url=build_url)
+        with translation.override(language):
+            link_template = request.build_absolute_uri(reverse("manage_gift_open", args=["TOKEN"]))
+        # The lookup and the email happen in a task: same answer and same timing for any address.
+        stripe_manage_gift_link_task.enqueue(email=email, link_template=link_template)
         context.update(sent=True, message=texts["manage_sent"].format(email=email))
     return render(request, "home/donation_manage_gift.html", context)
 
