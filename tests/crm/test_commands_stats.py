@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from crm.factories import DonationFactory, DonorFactory, PartnerCompanyFactory, RecurringDonationFactory
+from crm.management.commands.crm_stats import _invitation_model
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,12 @@ def test_json(known_crm, capsys):
         "donations_total_jpy": 12500,
         "partner_companies": 2,
     }
-    assert facebook is None or isinstance(facebook, dict)
+    invitation = _invitation_model()
+    if invitation is None:
+        assert facebook is None
+    else:
+        assert "invited" in facebook and "joined" in facebook
+        assert sum(facebook.values()) == invitation.objects.count()
 
 
 def test_table(known_crm, capsys):

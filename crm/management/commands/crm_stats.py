@@ -6,6 +6,7 @@ import json
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.db.models import Count
 
 from crm.models import Donation, Donor, PartnerCompany
@@ -23,8 +24,12 @@ def crm_stats() -> dict:
     }
     invitation = _invitation_model()
     if invitation is not None:
-        counts = dict(invitation.objects.order_by().values_list("status").annotate(n=Count("pk")))
-        stats["facebook_group"] = {str(status): n for status, n in sorted(counts.items())}
+        # Every status, even those nobody is in yet, so scripts can read a fixed set of keys.
+        counts = dict.fromkeys(
+            (value for value, _label in invitation._meta.get_field("status").choices or ()), 0
+        )
+        counts.update(invitation.objects.order_by().values_list("status").annotate(n=Count("pk")))
+        stats["facebook_group"] = {str(status): n for status, n in counts.items()}
     return stats
 
 
@@ -33,7 +38,8 @@ def _invitation_model():
     for model in apps.get_app_config("crm").get_models():
         name = model.__name__.lower()
         if "invitation" in name and any(f.name == "status" for f in model._meta.get_fields()):
-            return model
+            # Declared but not migrated yet (a deploy halfway through): report without it.
+            return model if model._meta.db_table in connection.introspection.table_names() else None
     return None
 
 
