@@ -16,12 +16,6 @@ SECRET_KEY = ENV.secret_key  # noqa: F405
 ALLOWED_HOSTS = list(ENV.allowed_hosts)  # noqa: F405
 CSRF_TRUSTED_ORIGINS = list(ENV.csrf_trusted_origins)  # noqa: F405
 
-# Wagtail's PostgreSQL search index uses SearchVectorField/GinIndex, which Django 6.1 checks for.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (  # noqa: F405
-    "django.contrib.postgres" not in INSTALLED_APPS  # noqa: F405
-):
-    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
-
 # Hashed, pre-compressed file names let whitenoise send them with a far-future cache header.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 
@@ -41,8 +35,6 @@ if not SECURE_SSL_REDIRECT:
     SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 # Mail goes out through EMAIL_URL (smtp://user:pass@host:587; default: a relay on localhost:25) using
-# Django 6.1's MAILERS; the legacy EMAIL_BACKEND from base.py may not coexist with it.
-globals().pop("EMAIL_BACKEND", None)
 MAILERS = {"default": parse_email_url(ENV.email_url).as_mailer()}  # noqa: F405
 SERVER_EMAIL = DEFAULT_FROM_EMAIL  # noqa: F405
 
