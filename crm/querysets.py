@@ -61,20 +61,36 @@ def readings(text: str) -> tuple[str, str]:
     return normalise_text(hira), normalise_text(romaji)
 
 
+# PostgreSQL's trigram index cannot serve a two-character pattern such as 山田 or やま. Japanese
+# pieces of the haystack are also stored with a filler after each character ("山〆田〆"), so a short
+# Japanese term becomes a three-character pattern ("山〆田") the index can answer. The filler is a
+# character pg_trgm counts as part of a word and that never occurs in names.
+FILL = "〆"
+
+
+def _interleave(text: str) -> str:
+    return "".join(ch + FILL for ch in text if ch != " ")
+
+
 def search_haystack(*, names: list[str], kana: list[str], email: str | None, extra: list[str] = ()) -> str:
     """One lower-case string holding every way a fundraiser might type this donor's name."""
     pieces: list[str] = []
-    for name in [*names, *kana]:
-        norm = normalise_text(name)
-        if not norm:
-            continue
-        hira, romaji = readings(norm)
-        pieces.extend([norm, hira, romaji, fold_romaji(romaji)])
-    # Full name in both orders, so "yamada taro" and "taro yamada" match as phrases too.
-    full = [normalise_text(n) for n in names if n]
-    if len(full) == 2:
-        pieces.append(" ".join(full))
-        pieces.append(" ".join(reversed(full)))
+    full_names: list[list[str]] = []
+    for parts in (names, kana):
+        norms = [normalise_text(p) for p in parts if p and p.strip()]
+        readings_ = [readings(n) for n in norms]
+        for norm, (hira, romaji) in zip(norms, readings_, strict=True):
+            pieces.extend([norm, hira, romaji, fold_romaji(romaji)])
+        if len(norms) > 1:
+            full_names.append(norms)
+            full_names.append([r[0] for r in readings_])
+            # Full name in both orders, so "yamada taro" and "taro yamada" match as phrases too.
+            romaji = [r[1] for r in readings_]
+            pieces.extend([" ".join(romaji), " ".join(reversed(romaji)), fold_romaji(" ".join(romaji))])
+    for full in full_names:
+        pieces.extend(["".join(full), " ".join(full)])
+    pieces.extend([_interleave(p) for p in pieces if p and not p.isascii()])
+    # Email and extras come last: bulk writers (crm.imports.bulk) cache the name part and append these.
     if email:
         pieces.append(normalise_text(email))
     pieces.extend(normalise_text(x) for x in extra if x)
@@ -85,20 +101,45 @@ def search_haystack(*, names: list[str], kana: list[str], email: str | None, ext
     return " | ".join(seen)
 
 
+def donor_search_text(
+    *,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str,
+    given_name_kana: str,
+    email: str | None,
+    phone: str,
+) -> str:
+    """The haystack of one donor; also used by bulk writers (imports, seeding, migrations)."""
+    return search_haystack(
+        names=[family_name, given_name],
+        kana=[family_name_kana, given_name_kana],
+        email=email,
+        extra=[phone.replace("-", "")] if phone else [],
+    )
+
+
+def _japanese_variant(term: str) -> str:
+    return _interleave(term) if len(term) == 2 else term
+
+
 def search_terms(query: str) -> list[tuple[str, ...]]:
     """Each whitespace-separated term of a query with its variants; a donor must match every term."""
     terms = []
     for term in normalise_text(query).split(" "):
         if not term:
             continue
-        variants = {term}
         plain = _strip_marks(term)
         if plain.isascii():
-            variants |= {plain, fold_romaji(plain)}
+            variants = {term, plain, fold_romaji(plain)}
+            if re.fullmatch(r"[\d\-()+ ]+", plain):
+                # Phone numbers are stored as digits only.
+                variants = {re.sub(r"\D", "", plain)}
         else:
+            variants = {_japanese_variant(term)}
             hira, _romaji = readings(term)
             if hira:
-                variants.add(hira)
+                variants.add(_japanese_variant(hira))
         terms.append(tuple(sorted(variants)))
     return terms
 

@@ -202,7 +202,8 @@ class DonorFilterSet(WagtailFilterSet):
 
 class DonorIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return Donor.objects.select_related("company").with_giving()
+        # The haystack and notes are wide and never shown in the listing.
+        return Donor.objects.select_related("company").defer("search_text", "notes").with_giving()
 
     def search_queryset(self, queryset):
         # Kanji, kana, romaji and email all meet in the normalised search_text (see crm.querysets).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from crm.querysets import DonorQuerySet, normalise_text, search_haystack
+from crm.querysets import DonorQuerySet, donor_search_text, normalise_text
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -98,6 +98,10 @@ class Donor(models.Model):
             ),
         ]
         indexes = [
+            # The admin listing's default order: lets PostgreSQL read the first page off the index.
+            models.Index(
+                fields=["family_name_kana", "given_name_kana", "id"], name="crm_donor_kana_order_idx"
+            ),
             models.Index(fields=["created_at"], name="crm_donor_created_idx"),
             models.Index(fields=["newsletter_status"], name="crm_donor_newsletter_idx"),
         ]
@@ -173,11 +177,13 @@ class Donor(models.Model):
         return instance
 
     def build_search_text(self) -> str:
-        return search_haystack(
-            names=[self.family_name, self.given_name],
-            kana=[self.family_name_kana, self.given_name_kana],
+        return donor_search_text(
+            family_name=self.family_name,
+            given_name=self.given_name,
+            family_name_kana=self.family_name_kana,
+            given_name_kana=self.given_name_kana,
             email=self.email,
-            extra=[self.phone.replace("-", "")] if self.phone else [],
+            phone=self.phone,
         )
 
 

@@ -132,3 +132,16 @@ def test_search_by_kanji_without_kana_uses_the_dictionary_reading():
 def test_search_with_no_match():
     DonorFactory(family_name="山田")
     assert not Donor.objects.search("田中").exists()
+
+
+@pytest.mark.parametrize("query", ["山", "太郎", "山田太郎", "やまだたろう", "ヤマダ タロウ", "ﾀﾛｳ", "090-1234"])
+def test_search_short_and_joined_japanese_terms(query):
+    target = DonorFactory(
+        family_name="山田",
+        given_name="太郎",
+        family_name_kana="ヤマダ",
+        given_name_kana="タロウ",
+        phone="090-1234-5678",
+    )
+    DonorFactory(family_name="佐藤", given_name="花子", family_name_kana="サトウ", given_name_kana="ハナコ", phone="")
+    assert list(Donor.objects.search(query)) == [target]
