@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -31,10 +32,24 @@ SESSION_KEY = "crm_donor_imports"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+
+
 def upload_dir() -> Path:
     path = Path(getattr(settings, "CRM_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "welgee-crm-imports")
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def _forget_abandoned_uploads(directory: Path) -> None:
+    """Donor lists are personal data: previews nobody confirmed don't stay on disk past a day."""
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for old in directory.glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except FileNotFoundError:
+            pass
 
 
 class DonorImportForm(forms.Form):
@@ -89,7 +104,9 @@ class DonorImportView(DonorImportBase):
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
         token = secrets.token_urlsafe(24)
-        path = upload_dir() / f"{token}.csv"
+        directory = upload_dir()
+        _forget_abandoned_uploads(directory)
+        path = directory / f"{token}.csv"
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)

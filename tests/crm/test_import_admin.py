@@ -25,6 +25,12 @@ def staff(name: str, group: str) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.CRM_IMPORT_DIR = str(tmp_path)
+    return tmp_path
+
+
 @pytest.fixture
 def fundraiser(client):
     user = staff("fundraiser", "Fundraising")
@@ -90,3 +96,18 @@ def test_communications_cannot_import(client):
     response = client.post(URL, {"file": SimpleUploadedFile("list.csv", CSV, content_type="text/csv")})
     assert (response.status_code, response["Location"]) == (302, "/admin/")
     assert Donor.objects.count() == 0
+
+
+def test_uploads_are_kept_only_until_confirmed_or_a_day_old(client, fundraiser, upload_dir):
+    import os
+    import time
+
+    abandoned = upload_dir / "abandoned.csv"
+    abandoned.write_bytes(CSV)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    preview = client.post(URL, {"file": SimpleUploadedFile("list.csv", CSV, content_type="text/csv")})
+    assert not abandoned.exists()
+    assert len(list(upload_dir.glob("*.csv"))) == 1  # the new upload waits for confirmation
+    client.post(f"{URL}confirm/", {"token": preview.context["confirm_form"].initial["token"]})
+    assert list(upload_dir.glob("*.csv")) == []
