@@ -151,11 +151,13 @@ class PartnersBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["partners"] = partners_on_site()
+        page = (parent_context or {}).get("page")
+        partners = getattr(page, "prefetched_partners", None)
+        context["partners"] = partners if partners is not None else partners_on_site()
         return context
 
 
-def partners_on_site() -> list:
+def partners_on_site(*, with_renditions: bool = True) -> list:
     # Imported lazily: the crm app is built in parallel and may not have the model yet.
     try:
         from django.apps import apps
@@ -164,9 +166,10 @@ def partners_on_site() -> list:
         partners = list(model.objects.on_site().select_related("logo"))
     except (LookupError, AttributeError, ImportError):
         return []
-    from home.images import prefetch_renditions
+    if with_renditions:
+        from home.images import prefetch_renditions
 
-    prefetch_renditions([p.logo for p in partners if p.logo_id], LOGO_SPEC)
+        prefetch_renditions([p.logo for p in partners if p.logo_id], LOGO_SPEC)
     return partners
 
 

@@ -24,6 +24,7 @@ from home.blocks import (
     DonationTiersStreamBlock,
     StandardStreamBlock,
     StoryStreamBlock,
+    partners_on_site,
 )
 from home.images import attach_images, prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
@@ -86,6 +87,9 @@ class HomePage(SeoMixin, Page):
         self.prefetch_body_images()
         return context
 
+    # Filled by prefetch_body_images so the partners block reuses the batch-fetched logos.
+    prefetched_partners = None
+
     def prefetch_body_images(self) -> None:
         """Fetch every image and rendition the body shows in two queries instead of one per image."""
         snippets_with_logo, snippets_with_photo, stories, images = [], [], [], []
@@ -103,9 +107,15 @@ class HomePage(SeoMixin, Page):
                 case "story_teaser":
                     if value.get("story"):
                         stories.append(value["story"])
-        fetched = attach_images(snippets_with_logo, "logo")
-        fetched += attach_images(snippets_with_photo, "photo")
-        fetched += attach_images(stories, "hero_image")
+                case "partners":
+                    if self.prefetched_partners is None:
+                        self.prefetched_partners = partners_on_site(with_renditions=False)
+                        images += [p.logo for p in self.prefetched_partners if p.logo_id]
+        fetched = attach_images(
+            [(obj, "logo") for obj in snippets_with_logo]
+            + [(obj, "photo") for obj in snippets_with_photo]
+            + [(story, "hero_image") for story in stories]
+        )
         prefetch_renditions([*images, *fetched], HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
 
 

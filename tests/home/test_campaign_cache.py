@@ -1,0 +1,88 @@
+"""The campaign page: at most 15 queries uncached, none once cached, fresh after a publish."""
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from home import cache as campaign_cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/", "/en/"])
+def test_campaign_page_query_budget(client, site_tree, url, django_assert_max_num_queries, django_assert_num_queries):
+    PartnerCompany = apps.get_model("crm", "PartnerCompany")
+    PartnerCompany.objects.create(name="コニカミノルタ株式会社", show_on_site=True)
+    # The very first view generates the image renditions; measure a page-cache miss after that,
+    # i.e. what every visitor after an editor's publish costs.
+    client.get(url)
+    campaign_cache.invalidate()
+
+    with django_assert_max_num_queries(15):
+        first = client.get(url)
+    assert first.status_code == 200 and first["X-Campaign-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second["X-Campaign-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_cache_is_per_language(client, site_tree):
+    ja = client.get("/")
+    en = client.get("/en/")
+    assert b'lang="ja"' in ja.content and b'lang="en"' in en.content
+    assert client.get("/en/").content == en.content
+    assert client.get("/").content == ja.content
+
+
+def test_publishing_a_shown_testimonial_invalidates_the_cache(client, site_tree):
+    testimonial = site_tree["testimonials"][0]
+    assert testimonial.name in client.get("/").content.decode()
+    assert client.get("/")["X-Campaign-Cache"] == "hit"
+
+    testimonial.quote = "新しい応援メッセージです。"
+    testimonial.save_revision().publish()
+
+    response = client.get("/")
+    assert response["X-Campaign-Cache"] == "miss"
+    assert "新しい応援メッセージです。" in response.content.decode()
+
+
+def test_saving_a_partner_company_invalidates_the_cache(client, site_tree):
+    client.get("/")
+    PartnerCompany = apps.get_model("crm", "PartnerCompany")
+    PartnerCompany.objects.create(name="ヤマハ発動機株式会社", show_on_site=True)
+    response = client.get("/")
+    assert response["X-Campaign-Cache"] == "miss"
+    assert "ヤマハ発動機株式会社" in response.content.decode()
+
+
+def test_publishing_the_page_invalidates_the_cache(client, site_tree):
+    client.get("/")
+    home = site_tree["home"]
+    home.title = "新しいタイトル"
+    home.save_revision().publish()
+    assert "新しいタイトル" in client.get("/").content.decode()
+
+
+def test_logged_in_editors_never_get_or_fill_the_cache(client, site_tree, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(editor)
+    response = client.get("/")
+    assert response.status_code == 200 and "X-Campaign-Cache" not in response
+    client.logout()
+    client.cookies.clear()
+    assert client.get("/")["X-Campaign-Cache"] == "miss"
+
+
+def test_requests_with_messages_are_not_cached(client, site_tree):
+    client.cookies["messages"] = "x"
+    assert "X-Campaign-Cache" not in client.get("/")
+
+
+def test_cached_request_costs_no_queries_even_when_counted_directly(client, site_tree):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert len(queries) == 0
