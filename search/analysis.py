@@ -124,6 +124,7 @@ def fold_katakana(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def normalize_word(word: str) -> str:
     """The index key of one already-split word."""
     word = _NON_WORD.sub("", normalize_text(word))
