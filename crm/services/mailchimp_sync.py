@@ -18,13 +18,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Min, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,8 +41,58 @@ RECONCILE_SOURCE = "mailchimp reconcile"
 # Up to this many writes go as direct calls (10 at a time); more go through /batches.
 DIRECT_CALL_LIMIT = 50
 CHUNK = 2000
+# Any constant works; this one spells "MCHP" so it is recognisable in pg_locks.
+SYNC_LOCK_KEY = 0x4D434850
 
 Status = Donor.NewsletterStatus
+# What member_body reads: loading only these keeps planning 10,000 donors cheap.
+PLAN_FIELDS = (
+    "email",
+    "given_name",
+    "family_name",
+    "preferred_language",
+    "newsletter_status",
+    "newsletter_status_changed_at",
+)
+
+
+class SyncBusy(RuntimeError):
+    """Another sync held the lock for longer than MAILCHIMP_SYNC_LOCK_WAIT_SECONDS."""
+
+
+_local_sync_lock = threading.Lock()
+
+
+@contextmanager
+def sync_lock() -> Iterator[None]:
+    """One sync at a time, across processes on PostgreSQL (a session advisory lock, so no
+    transaction stays open during the network calls), within the process on SQLite, whose writes
+    are serialised anyway. Two runs that overlapped would both plan against the same
+    MailchimpMemberState and push every change twice; waiting instead means the second run plans
+    after the first has recorded what Mailchimp accepted, and finds nothing left to send."""
+    wait = float(getattr(settings, "MAILCHIMP_SYNC_LOCK_WAIT_SECONDS", 3600.0))
+    deadline = time.monotonic() + wait
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [SYNC_LOCK_KEY])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    raise SyncBusy("Another Mailchimp sync is still running.")
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_LOCK_KEY])
+        return
+    if not _local_sync_lock.acquire(timeout=max(wait, 0.0)):
+        raise SyncBusy("Another Mailchimp sync is still running.")
+    try:
+        yield
+    finally:
+        _local_sync_lock.release()
 
 
 @dataclass
@@ -51,6 +104,7 @@ class PlannedMember:
     payload_hash: str
     tags: dict[str, bool] = field(default_factory=dict)
     is_new: bool = False
+    state: MailchimpMemberState | None = None
 
 
 def _hash(email: str, body: dict[str, Any]) -> str:
@@ -76,6 +130,25 @@ def _monthly_amount_subquery():
         .values("monthly")
     )
     return Coalesce(Subquery(monthly, output_field=IntegerField()), 0)
+
+
+def _member_since_subquery():
+    return Subquery(
+        RecurringDonation.objects.filter(donor=OuterRef("pk"), status=RecurringDonation.Status.ACTIVE)
+        .order_by()
+        .values("donor")
+        .annotate(first=Min("started_at"))
+        .values("first")
+    )
+
+
+def _plan_queryset():
+    return (
+        Donor.objects.filter(email__isnull=False, erased_at__isnull=True)
+        .only(*PLAN_FIELDS, "mailchimp_state")
+        .annotate(member_since=_member_since_subquery(), monthly_amount=_monthly_amount_subquery())
+        .select_related("mailchimp_state")
+    )
 
 
 def member_body(*, donor: Donor, state: MailchimpMemberState | None) -> dict[str, Any] | None:
@@ -149,15 +222,7 @@ def _plan(*, segments: Sequence[Segment], whole_audience: bool) -> list[PlannedM
     plans: list[PlannedMember] = []
     ids = sorted(candidate_ids)
     for start in range(0, len(ids), CHUNK):
-        donors = (
-            Donor.objects.filter(
-                pk__in=ids[start : start + CHUNK], email__isnull=False, erased_at__isnull=True
-            )
-            .with_giving()
-            .annotate(monthly_amount=_monthly_amount_subquery())
-            .select_related("mailchimp_state")
-            .order_by("pk")
-        )
+        donors = _plan_queryset().filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
         for donor in donors:
             state = getattr(donor, "mailchimp_state", None)
             body = member_body(donor=donor, state=state)
@@ -186,6 +251,7 @@ def _plan(*, segments: Sequence[Segment], whole_audience: bool) -> list[PlannedM
                     payload_hash=payload_hash,
                     tags=tags,
                     is_new=state is None or not (state.payload_hash or state.remote_status),
+                    state=state,
                 )
             )
     return plans
@@ -220,8 +286,9 @@ def mailchimp_push(
     try:
         client = client or MailchimpClient()
         calls_before = client.api_calls
-        plans = _plan(segments=segment_list, whole_audience=whole_audience)
-        _push(run=run, client=client, plans=plans)
+        with sync_lock():
+            plans = _plan(segments=segment_list, whole_audience=whole_audience)
+            _push(run=run, client=client, plans=plans)
         run.api_calls = client.api_calls - calls_before
         run.status = MailchimpSyncRun.Status.PARTIAL if run.failed else MailchimpSyncRun.Status.SUCCEEDED
         if segment_list:
@@ -242,8 +309,8 @@ def mailchimp_push(
 
 
 def _push(*, run: MailchimpSyncRun, client: MailchimpClient, plans: list[PlannedMember]) -> None:
-    by_id = {p.donor_id: p for p in plans}
-    states = {s.donor_id: s for s in MailchimpMemberState.objects.filter(donor_id__in=list(by_id))}
+    # The plan loaded each donor's state with the donor: no second query for 10,000 of them.
+    states = {p.donor_id: p.state for p in plans if p.state is not None}
     now = timezone.now()
 
     # Phase 1: member upserts (merge fields, consent). Tags wait until the member exists.
@@ -321,26 +388,33 @@ def _push(*, run: MailchimpSyncRun, client: MailchimpClient, plans: list[Planned
     _save_states([states[donor_id] for donor_id in dirty])
 
 
+STATE_FIELDS = [
+    "email",
+    "payload_hash",
+    "pushed_status",
+    "remote_status",
+    "tags",
+    "last_pushed_at",
+    "last_error",
+    "failed_at",
+    "failure_count",
+]
+
+
 def _save_states(states: list[MailchimpMemberState]) -> None:
     new = [s for s in states if s.pk is None]
     old = [s for s in states if s.pk is not None]
     with transaction.atomic():
-        MailchimpMemberState.objects.bulk_create(new, batch_size=1000)
-        MailchimpMemberState.objects.bulk_update(
-            old,
-            [
-                "email",
-                "payload_hash",
-                "pushed_status",
-                "remote_status",
-                "tags",
-                "last_pushed_at",
-                "last_error",
-                "failed_at",
-                "failure_count",
-            ],
-            batch_size=500,
+        # An upsert: a webhook or sign-up may have created the donor's state since we planned, and a
+        # plain INSERT would then fail the whole run on the one-to-one constraint.
+        MailchimpMemberState.objects.bulk_create(
+            new,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["donor"],
+            update_fields=STATE_FIELDS,
         )
+        MailchimpMemberState.objects.bulk_update(old, STATE_FIELDS, batch_size=500)
 
 
 # --- one member, right now (newsletter sign-up) --------------------------------------------------------
@@ -348,13 +422,12 @@ def _save_states(states: list[MailchimpMemberState]) -> None:
 
 def mailchimp_push_donor(*, donor_id: int, client: MailchimpClient | None = None) -> bool:
     """Pushes one donor's member record (no tags); True when Mailchimp accepted it."""
-    donor = (
-        Donor.objects.filter(pk=donor_id, email__isnull=False, erased_at__isnull=True)
-        .with_giving()
-        .annotate(monthly_amount=_monthly_amount_subquery())
-        .select_related("mailchimp_state")
-        .first()
-    )
+    with sync_lock():
+        return _push_donor(donor_id=donor_id, client=client)
+
+
+def _push_donor(*, donor_id: int, client: MailchimpClient | None) -> bool:
+    donor = _plan_queryset().filter(pk=donor_id).first()
     if donor is None:
         return False
     state = getattr(donor, "mailchimp_state", None)
@@ -368,6 +441,7 @@ def mailchimp_push_donor(*, donor_id: int, client: MailchimpClient | None = None
         body=body,
         payload_hash=_hash(donor.email, body),
         is_new=state is None,
+        state=state,
     )
     run = MailchimpSyncRun(kind=MailchimpSyncRun.Kind.PUSH, trigger="single donor")
     own_client = client is None
@@ -394,9 +468,10 @@ def mailchimp_reconcile(*, trigger: str = "", client: MailchimpClient | None = N
     own_client = client is None
     try:
         client = client or MailchimpClient()
-        remote = {m["email_address"].strip().lower(): m["status"] for m in client.iter_members()}
-        run.api_calls = client.api_calls
-        run.corrected = _apply_remote_statuses(remote)
+        with sync_lock():
+            remote = {m["email_address"].strip().lower(): m["status"] for m in client.iter_members()}
+            run.api_calls = client.api_calls
+            run.corrected = _apply_remote_statuses(remote)
         run.status = MailchimpSyncRun.Status.SUCCEEDED
     except Exception as exc:
         logger.exception("Mailchimp reconcile failed")
