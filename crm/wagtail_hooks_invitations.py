@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from crm.services.invitations import LOG_ACTIONS
+from crm.viewsets import extra_crm_viewsets
+from crm.viewsets_invitations import FACEBOOK_GROUP_VIEWSETS
+
+for _viewset in FACEBOOK_GROUP_VIEWSETS:
+    if _viewset not in extra_crm_viewsets:
+        extra_crm_viewsets.append(_viewset)
 
 
 @hooks.register("register_log_actions")
