@@ -12,7 +12,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from home.blocks import (
@@ -26,7 +26,7 @@ from home.blocks import (
     StoryStreamBlock,
     partners_on_site,
 )
-from home.images import attach_images, prefetch_renditions
+from home.images import prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
 
 __all__ = [
@@ -111,12 +111,11 @@ class HomePage(SeoMixin, Page):
                     if self.prefetched_partners is None:
                         self.prefetched_partners = partners_on_site(with_renditions=False)
                         images += [p.logo for p in self.prefetched_partners if p.logo_id]
-        fetched = attach_images(
-            [(obj, "logo") for obj in snippets_with_logo]
-            + [(obj, "photo") for obj in snippets_with_photo]
-            + [(story, "hero_image") for story in stories]
-        )
-        prefetch_renditions([*images, *fetched], HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
+        # Snippet images arrive joined (ImageJoiningManager), story heroes via StoryPageManager.
+        images += [obj.logo for obj in snippets_with_logo if obj.logo_id]
+        images += [obj.photo for obj in snippets_with_photo if obj.photo_id]
+        images += [story.hero_image for story in stories if story.hero_image_id]
+        prefetch_renditions(images, HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
 
 
 class StoryIndexPage(SeoMixin, Page):
@@ -169,6 +168,12 @@ class StoryTopicTag(TaggedItemBase):
     content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
 
 
+class StoryPageManager(PageManager):
+    # Story cards always show the hero image; join it so chooser blocks and listings need no extra query.
+    def get_queryset(self):
+        return super().get_queryset().select_related("hero_image")
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -215,6 +220,7 @@ class StoryPage(SeoMixin, Page):
     subpage_types: list[str] = []
 
     og_type = "article"
+    objects = StoryPageManager()
 
     class Meta:
         verbose_name = _("story page")

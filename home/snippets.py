@@ -14,6 +14,21 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMixin
 
 
+class ImageJoiningManager(models.Manager):
+    """Fetches the image ForeignKeys with the row.
+
+    Chooser blocks load chosen snippets through the default manager in one bulk query; joining the
+    logo there means a campaign page with ten logos costs no extra query for them.
+    """
+
+    def __init__(self, *image_fields: str):
+        super().__init__()
+        self.image_fields = image_fields
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.image_fields)
+
+
 class MediaMention(TranslatableMixin, models.Model):
     """One appearance of WELgee in the press: a TV programme, an article, a foreign broadcast."""
 
@@ -30,6 +45,8 @@ class MediaMention(TranslatableMixin, models.Model):
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ImageJoiningManager("logo")
 
     panels = [
         FieldPanel("outlet"),
@@ -56,6 +73,8 @@ class Award(TranslatableMixin, models.Model):
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ImageJoiningManager("logo")
 
     panels = [
         FieldPanel("title"),
@@ -95,6 +114,10 @@ class TestimonialQuerySet(models.QuerySet):
         return self.filter(live=True, consent_to_publish=True)
 
 
+class TestimonialManager(ImageJoiningManager.from_queryset(TestimonialQuerySet)):
+    pass
+
+
 class Testimonial(DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMixin, models.Model):
     """A supporter's own words about why they give monthly."""
 
@@ -111,7 +134,7 @@ class Testimonial(DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMix
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="testimonial")
 
-    objects = TestimonialQuerySet.as_manager()
+    objects = TestimonialManager("photo")
     base_form_class = TestimonialForm
 
     panels = [
