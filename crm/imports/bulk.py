@@ -35,6 +35,7 @@ class RawInsert:
         columns = ", ".join(qn(by_attname[a].column) for a in self.attnames)
         placeholders = ", ".join(["%s"] * len(self.attnames))
         self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+        self.copy_sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
 
     def __call__(self, rows: list[tuple]) -> None:
         if not rows:
@@ -53,7 +54,14 @@ class RawInsert:
                 [row[p] if p is not None else defaults[a] for p, a in zip(positions, attnames, strict=True)]
             )
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, prepared)
+            if connection.vendor == "postgresql":
+                # executemany is one round trip per row on PostgreSQL; COPY streams them all.
+                # wrap_database_errors turns a unique violation into Django's IntegrityError.
+                with connection.wrap_database_errors, cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in prepared:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, prepared)
 
 
 def raw_update(model, fields: list[str], rows: list[tuple]) -> None:
