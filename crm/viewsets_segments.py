@@ -6,6 +6,7 @@ Joins the CRM menu through crm.viewsets.extra_crm_viewsets (see crm/wagtail_hook
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,21 +27,26 @@ from crm.segments import SegmentRuleError
 PREVIEW_SIZE = 50
 
 
+def segment_members_context(segment: Segment) -> dict[str, Any]:
+    """The live count and the first donors of a segment, for its inspect and edit pages."""
+    context: dict[str, Any] = {"preview_size": PREVIEW_SIZE}
+    try:
+        donors = segment.donors()
+        context["member_count"] = donors.count()
+        context["preview"] = list(
+            donors.order_by("family_name_kana", "given_name_kana", "pk").only(
+                "pk", "family_name", "given_name", "email", "newsletter_status", "erased_at"
+            )[:PREVIEW_SIZE]
+        )
+    except SegmentRuleError as exc:
+        # Rules saved before a validation existed (or edited outside the form) explain themselves.
+        context["rule_error"] = str(exc)
+    return context
+
+
 class SegmentInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            donors = self.object.donors()
-            context["member_count"] = donors.count()
-            context["preview"] = list(
-                donors.order_by("family_name_kana", "given_name_kana", "pk").only(
-                    "pk", "family_name", "given_name", "email", "newsletter_status", "erased_at"
-                )[:PREVIEW_SIZE]
-            )
-        except SegmentRuleError as exc:
-            context["rule_error"] = str(exc)
-        context["preview_size"] = PREVIEW_SIZE
-        return context
+        return {**super().get_context_data(**kwargs), **segment_members_context(self.object)}
 
     @property
     def header_more_buttons(self):
@@ -54,6 +60,14 @@ class SegmentInspectView(generic.InspectView):
             )
         )
         return buttons
+
+
+class SegmentEditView(generic.EditView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The saved segment, not the form's instance: after an invalid POST that holds half-applied input.
+        saved = Segment.objects.get(pk=self.object.pk)
+        return {**context, **segment_members_context(saved)}
 
 
 class SegmentCreateView(generic.CreateView):
@@ -73,7 +87,9 @@ class SegmentViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = SegmentInspectView
     add_view_class = SegmentCreateView
+    edit_view_class = SegmentEditView
     inspect_template_name = "crm/segments/inspect.html"
+    edit_template_name = "crm/segments/edit.html"
     search_fields = ["name", "description"]
     list_display = [
         "name",

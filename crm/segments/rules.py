@@ -124,13 +124,36 @@ def operator_choices() -> list[tuple[str, Any]]:
 # --- value parsing ---------------------------------------------------------------------------------
 
 
+# Amounts, days and years all fit a 32-bit integer column; a bigger number would fail in the database
+# (out of range) instead of in the form.
+MAX_NUMBER = 2_000_000_000
+
+
 def _int(value: Any, what: str = "value") -> int:
     try:
-        return int(str(value).replace(",", "").replace("¥", "").strip())
+        number = int(str(value).replace(",", "").replace("¥", "").replace("￥", "").strip())
     except (TypeError, ValueError):
         raise SegmentRuleError(
             _("%(what)s must be a whole number, got “%(value)s”.") % {"what": what, "value": value}
         ) from None
+    if not 0 <= number <= MAX_NUMBER:
+        raise SegmentRuleError(
+            _("%(what)s must be between 0 and %(max)s, got “%(value)s”.")
+            % {"what": what, "max": f"{MAX_NUMBER:,}", "value": value}
+        )
+    return number
+
+
+def _bounded(number: int, low: int, high: int, what: Any) -> int:
+    if not low <= number <= high:
+        raise SegmentRuleError(
+            _("%(what)s must be between %(low)s and %(high)s.") % {"what": what, "low": low, "high": high}
+        )
+    return number
+
+
+def _year(value: Any) -> int:
+    return _bounded(_int(value, str(_("Year"))), 1900, 2200, _("Year"))
 
 
 def _date(value: Any) -> datetime.date:
@@ -278,7 +301,7 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
         return ~q if negate else q
 
     if field == "tenure_months":
-        months = _one(rule, _int)
+        months = _bounded(_one(rule, _int), 0, 1200, _("Months"))
         cutoff = _start_of(_months_before(today, months))
         if op == "gte":
             return _donors_in(_active_recurring(started_at__lt=cutoff + datetime.timedelta(days=1)))
@@ -303,7 +326,7 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
                 _gifts(received_at__gte=after_end)
             )
         if op == "within_days":
-            days = _one(rule, _int)
+            days = _bounded(_one(rule, _int), 0, 36500, _("Days"))
             return _donors_in(_gifts(received_at__gte=timezone.now() - datetime.timedelta(days=days)))
         day = _start_of(_one(rule, _date))
         if op == "before":
@@ -311,14 +334,14 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
         return _donors_in(_gifts(received_at__gte=day))
 
     if field == "gave_in_year":
-        q = _gave_between(*_year_range(_one(rule, _int)))
+        q = _gave_between(*_year_range(_one(rule, _year)))
         return q if op == "gave" else ~q
 
     if field == "lapsed":
         if op == "last_year_not_this_year":
             gave, not_gave = today.year - 1, today.year
         else:
-            gave, not_gave = _two(rule, _int)
+            gave, not_gave = _two(rule, _year)
         return _gave_between(*_year_range(gave)) & ~_gave_between(*_year_range(not_gave))
 
     if field == "lifetime_value":
@@ -348,7 +371,7 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
         if op == "none":
             return Q(company__isnull=True)
         value = _one(rule).strip()
-        q = Q(company_id=int(value)) if value.isdigit() else Q(company__name__iexact=value)
+        q = Q(company_id=_int(value)) if value.isdigit() else Q(company__name__iexact=value)
         return (~q | Q(company__isnull=True)) if negate else q
 
     if field == "newsletter":
@@ -366,6 +389,12 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
         if model is None:
             raise SegmentRuleError(_("Facebook-group invitations are not part of this CRM yet."))
         statuses = [s.lower() for s in _words(_one(rule))]
+        known = {str(v) for v in getattr(getattr(model, "Status", None), "values", [])}
+        if known and set(statuses) - known - {"none"}:
+            raise SegmentRuleError(
+                _("Invitation status is one of: %(values)s.")
+                % {"values": ", ".join([*sorted(known), "none"])}
+            )
         q = Q()
         if "none" in statuses:
             q |= ~_donors_in(model.objects.all())

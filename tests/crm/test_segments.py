@@ -250,3 +250,99 @@ def test_communications_cannot_see_segments(client, people):
     from crm.models import MailchimpSyncRun
 
     assert not MailchimpSyncRun.objects.exists()
+
+
+# --- Facebook group, bounds, edit page ----------------------------------------------------------------
+
+
+def test_facebook_group_status_rule(people):
+    from crm.models import FacebookGroupInvitation
+
+    a, b, _c = people
+    FacebookGroupInvitation.objects.create(donor=a, status=FacebookGroupInvitation.Status.JOINED)
+    FacebookGroupInvitation.objects.create(donor=b, status=FacebookGroupInvitation.Status.INVITED)
+
+    assert emails(one("facebook_group", "is", "joined")) == {"a@x.org"}
+    assert emails(one("facebook_group", "is", "invited, reminded")) == {"b@x.org"}
+    assert emails(one("facebook_group", "is", "none")) == {"c@x.org"}
+    assert emails(one("facebook_group", "is_not", "joined")) == {"b@x.org", "c@x.org"}
+    # Members not yet in the group: the invitation queue's natural segment.
+    tree = {
+        "match": "all",
+        "rules": [
+            {"field": "membership", "operator": "is", "value": "member"},
+            {"field": "facebook_group", "operator": "is_not", "value": "joined"},
+        ],
+    }
+    assert emails(tree) == {"b@x.org"}
+    with pytest.raises(SegmentRuleError):
+        compile_rule({"field": "facebook_group", "operator": "is", "value": "friends"})
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"field": "monthly_amount", "operator": "gte", "value": "99999999999999999999999"},
+        {"field": "gave_in_year", "operator": "gave", "value": "99999"},
+        {"field": "tenure_months", "operator": "gte", "value": "100000"},
+        {"field": "last_gift", "operator": "within_days", "value": "999999999"},
+        {"field": "lifetime_value", "operator": "gte", "value": "-5"},
+        {"field": "lapsed", "operator": "gave_in_x_not_y", "value": "2024", "value2": "0"},
+    ],
+)
+def test_numbers_the_database_cannot_hold_are_rule_errors(rule):
+    with pytest.raises(SegmentRuleError):
+        compile_rule(rule)
+
+
+def rule_form(value="en", field="language", operator="is"):
+    return {
+        "name": "English speakers",
+        "slug": "english",
+        "description": "",
+        "match": "all",
+        "mailchimp_tag": "",
+        "push_to_mailchimp": "on",
+        "rules-count": "1",
+        "rules-0-type": "rule",
+        "rules-0-deleted": "",
+        "rules-0-order": "0",
+        "rules-0-id": "r1",
+        "rules-0-value-field": field,
+        "rules-0-value-operator": operator,
+        "rules-0-value-value": value,
+        "rules-0-value-value2": "",
+    }
+
+
+def test_non_numeric_amount_is_a_form_error_not_a_500(client, people):
+    client.force_login(staff(FUNDRAISING))
+
+    response = client.post("/admin/crm/segments/new/", rule_form("lots", "monthly_amount", "gte"))
+
+    assert response.status_code == 200
+    assert "must be a whole number" in response.content.decode()
+    assert not Segment.objects.exists()
+
+
+def test_edit_page_shows_saved_count_and_preview_and_survives_bad_input(client, people):
+    segment = Segment.objects.create(
+        name="English speakers",
+        slug="english",
+        rules=[{"type": "rule", "value": {"field": "language", "operator": "is", "value": "en"}}],
+    )
+    client.force_login(staff(FUNDRAISING))
+    url = f"/admin/crm/segments/edit/{segment.pk}/"
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"data-segment-count>1<" in page.content
+    assert b"data-segment-preview" in page.content and b"a@x.org" in page.content
+
+    response = client.post(url, rule_form("99999", "gave_in_year", "gave"))
+    assert response.status_code == 200
+    assert "Year must be between" in response.content.decode()
+    # The count still describes the saved rules, not the rejected input.
+    assert b"data-segment-count>1<" in response.content
+    segment.refresh_from_db()
+    assert segment.rule_tree()["rules"][0]["field"] == "language"
