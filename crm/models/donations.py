@@ -154,6 +154,20 @@ class Donation(models.Model):
         indexes = [
             models.Index(fields=["donor", "status", "received_at"], name="crm_donation_donor_idx"),
             models.Index(fields=["received_at"], name="crm_donation_received_idx"),
+            # Segment rules read only succeeded gifts; these cover their subqueries, so PostgreSQL
+            # answers "gave in 2025" and "lifetime value >= X" from the index alone, without visiting
+            # 1,000,000 rows of the table (bench/bench_segments.py).
+            models.Index(
+                fields=["received_at", "donor"],
+                condition=models.Q(status="succeeded"),
+                name="crm_donation_gift_dates_idx",
+            ),
+            models.Index(
+                # Key columns rather than INCLUDE, which SQLite does not support.
+                fields=["donor", "currency", "amount"],
+                condition=models.Q(status="succeeded"),
+                name="crm_donation_gift_totals_idx",
+            ),
         ]
 
     def __str__(self) -> str:
