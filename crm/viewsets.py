@@ -16,7 +16,8 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Concat
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -40,6 +41,7 @@ from crm.models import (
     PartnerCompany,
     RecurringDonation,
     RecurringDonationChange,
+    TaggedDonor,
     normalise_email,
 )
 from crm.services.merge import DonorMergeError, donors_merge
@@ -160,7 +162,7 @@ def company_timeline(company: PartnerCompany) -> list[TimelineEntry]:
 
 
 def _donor_tags(request=None):
-    return Tag.objects.filter(crm_taggeddonor_items__isnull=False).distinct().order_by("name")
+    return Tag.objects.filter(Exists(TaggedDonor.objects.filter(tag=OuterRef("pk")))).order_by("name")
 
 
 class DonorFilterSet(WagtailFilterSet):
@@ -210,6 +212,21 @@ class DonorIndexView(generic.IndexView):
         if not self.is_searching:
             return queryset
         return queryset.search(self.search_query)
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        if not self.is_searching:
+            return queryset
+        # With a search, PostgreSQL would otherwise walk the kana-order index hoping to meet 50
+        # matches early; names late in the syllabary (やまだ) then cost a scan of the whole table.
+        # Ordering by an expression makes it fetch the few matches by the trigram index and sort them.
+        order = []
+        for key in queryset.query.order_by:
+            if isinstance(key, str) and key.lstrip("-") == "family_name_kana":
+                expression = Concat("family_name_kana", Value(""))
+                key = expression.desc() if key.startswith("-") else expression.asc()
+            order.append(key)
+        return queryset.order_by(*order)
 
 
 class DonorInspectView(generic.InspectView):
@@ -405,7 +422,7 @@ class DonorViewSet(ModelViewSet):
     filterset_class = DonorFilterSet
     search_fields = ["search_text"]
     search_backend_name = None
-    list_per_page = 50
+    list_per_page = 25
     list_display = [
         "__str__",
         Column("kana_name", label=_("Kana"), sort_key="family_name_kana"),
