@@ -16,7 +16,8 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Value
+from django.db import transaction
+from django.db.models import Exists, OuterRef, ProtectedError, Value
 from django.db.models.functions import Concat
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -284,6 +285,22 @@ class DonorInspectView(generic.InspectView):
         return buttons
 
 
+class DonorDeleteView(generic.DeleteView):
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            # Donations are the accounts' records: the person can be erased, the money cannot.
+            messages.error(
+                self.request,
+                _(
+                    "This donor has donations, which the accounts must keep. Erase their personal data instead."
+                ),
+            )
+            return redirect("crm_donor:erase", self.object.pk)
+
+
 class DonorActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     """Base of the donor's merge / erase views: the permission check, the donor and the breadcrumbs."""
 
@@ -417,6 +434,7 @@ class DonorViewSet(ModelViewSet):
     add_to_admin_menu = False
     index_view_class = DonorIndexView
     inspect_view_class = DonorInspectView
+    delete_view_class = DonorDeleteView
     inspect_view_enabled = True
     inspect_template_name = "crm/donor_inspect.html"
     filterset_class = DonorFilterSet

@@ -209,3 +209,24 @@ def test_create_and_edit_are_in_the_audit_log(admin_client):
     assert actions == {"wagtail.create", "wagtail.edit"}
     history = listed(admin_client.get(reverse("crm_donor:history", args=[donor.pk])))
     assert "fundraiser" in history
+
+
+def test_deleting_a_donor_with_donations_sends_to_erase(admin_client, yamada):
+    DonationFactory(donor=yamada)
+    response = admin_client.post(reverse("crm_donor:delete", args=[yamada.pk]))
+    assert response.status_code == 302
+    assert Donor.objects.filter(pk=yamada.pk).exists()
+    lonely = DonorFactory()
+    assert admin_client.post(reverse("crm_donor:delete", args=[lonely.pk])).status_code == 302
+    assert not Donor.objects.filter(pk=lonely.pk).exists()
+
+
+def test_company_inspect_lists_contacts_and_timeline(admin_client):
+    from crm.factories import PartnerCompanyFactory
+
+    company = PartnerCompanyFactory(name="ヤマハ発動機株式会社")
+    contact = DonorFactory(company=company, company_role="CSR担当", family_name="鈴木")
+    InteractionFactory(donor=None, company=company, summary="採用面談の打ち合わせ")
+    html = listed(admin_client.get(reverse("crm_company:inspect", args=[company.pk])))
+    assert "CSR担当" in html and "採用面談の打ち合わせ" in html
+    assert reverse("crm_donor:inspect", args=[contact.pk]) in html
