@@ -145,3 +145,13 @@ def test_search_short_and_joined_japanese_terms(query):
     )
     DonorFactory(family_name="佐藤", given_name="花子", family_name_kana="サトウ", given_name_kana="ハナコ", phone="")
     assert list(Donor.objects.search(query)) == [target]
+
+
+@pytest.mark.postgres
+def test_postgres_has_a_trigram_index_for_donor_search():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'crm_donor_search_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition
