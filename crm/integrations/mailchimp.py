@@ -313,16 +313,18 @@ class MailchimpClient:
             return []
         chunks = [operations[i : i + chunk_size] for i in range(0, len(operations), chunk_size)]
         pending: dict[str, list[BatchOperation]] = {}
+        submitted = time.monotonic()
         for chunk in chunks:
             batch = self._call(self.sdk.batches.start, {"operations": [op.as_api() for op in chunk]})
             pending[batch["id"]] = chunk
         results: dict[str, OperationResult] = {}
         deadline = time.monotonic() + self.config.batch_timeout_seconds
+        shortest, longest = self.config.batch_poll_seconds / 4, self.config.batch_poll_seconds * 4
         # Batches run side by side on Mailchimp's end: wait for the first, then the rest are usually
         # finished by the time we ask, so polling costs about one call per batch after the first.
         first = True
         for batch_id in pending:
-            delay = self.config.batch_poll_seconds / 4
+            delay = shortest
             if first:
                 self._sleep(delay)
                 first = False
@@ -332,8 +334,10 @@ class MailchimpClient:
                     for result in self._batch_results(status.get("response_body_url", "")):
                         results[result.operation_id] = result
                     break
+                delay = _next_poll_delay(
+                    status, elapsed=time.monotonic() - submitted, previous=delay, bounds=(shortest, longest)
+                )
                 self._sleep(delay)
-                delay = min(delay * 2, self.config.batch_poll_seconds * 4)
         out = []
         for op in operations:
             out.append(
@@ -410,6 +414,21 @@ class MailchimpClient:
             operation_id=operation_id,
             body={"tags": tags_body(tags)},
         )
+
+
+def _next_poll_delay(
+    status: dict[str, Any], *, elapsed: float, previous: float, bounds: tuple[float, float]
+) -> float:
+    """When to ask again about a running batch: when its progress so far says it will be done, so a
+    long batch costs a few polls instead of one every few seconds; doubling when there is no progress
+    to go by yet."""
+    shortest, longest = bounds
+    done = int(status.get("finished_operations") or 0)
+    total = int(status.get("total_operations") or 0)
+    if 0 < done < total and elapsed > 0:
+        estimate = elapsed * (total - done) / done
+        return min(max(estimate, shortest), longest)
+    return min(previous * 2, longest)
 
 
 def tags_body(tags: dict[str, bool]) -> list[dict[str, str]]:
