@@ -130,7 +130,7 @@ def test_search_by_kanji_without_kana_uses_the_dictionary_reading():
 
 
 def test_search_with_no_match():
-    DonorFactory(family_name="山田")
+    DonorFactory(family_name="山田", family_name_kana="ヤマダ", given_name="花子", given_name_kana="ハナコ")
     assert not Donor.objects.search("田中").exists()
 
 
