@@ -124,8 +124,13 @@ class _Batch:
             ).select_related("donor"):
                 self.known.setdefault(old.email, old.donor)
         external_ids = {row.donation_external_id for row in rows if row.has_donation}
+        # The unique index on external_id is partial (WHERE external_id <> ''): repeating its
+        # condition lets SQLite and PostgreSQL use it instead of scanning every donation.
         self.recorded_gifts = set(
-            Donation.objects.filter(external_id__in=external_ids).values_list("external_id", flat=True)
+            Donation.objects.filter(external_id__in=external_ids)
+            .exclude(external_id="")
+            .order_by()
+            .values_list("external_id", flat=True)
         )
         self.existing_tags: dict[int, set[str]] = {}
         if any(row.tags for row in rows):
