@@ -119,25 +119,54 @@ def donor_timeline(donor: Donor) -> list[TimelineEntry]:
                 e.get_reason_display(),
             )
         )
-    entries.extend(_audit_entries(donor))
+    entries.extend(_audit_and_facebook_group_entries(donor))
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
-def _audit_entries(instance) -> list[TimelineEntry]:
+def _staff_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _audit_and_facebook_group_entries(donor: Donor) -> list[TimelineEntry]:
+    """Audit-log entries, and the Facebook-group invitation's changes, each change shown once.
+
+    The invitation service writes an event and an audit entry for every change, at the same instant.
+    Where both exist they become one row: the entry's readable message with the event's from -> to
+    and note. Events without an entry on this donor (history moved here by a merge: the audit entries
+    stay with the merged-away donor's id) show on their own.
+    """
+    from crm.models.invitations import FacebookGroupInvitationEvent
+
+    audit = _audit_log_entries(donor)
+    events = FacebookGroupInvitationEvent.objects.filter(invitation__donor=donor).select_related("by_user")[
+        :TIMELINE_LIMIT
+    ]
+    by_change = {(entry.action, entry.timestamp): i for i, (entry, _row) in enumerate(audit)}
+    rows = [row for _entry, row in audit]
+    for event in events:
+        change = f"{event.get_from_status_display() or '—'} → {event.get_to_status_display()}"
+        detail = " · ".join(x for x in (change, _staff_name(event.by_user), event.note) if x)
+        matched = by_change.pop((f"crm.facebook_group.{event.to_status}", event.at), None)
+        if matched is not None:
+            rows[matched] = TimelineEntry(rows[matched].when, "audit", rows[matched].title, detail)
+        else:
+            title = _("Facebook group: %(status)s") % {"status": event.get_to_status_display()}
+            rows.append(TimelineEntry(event.at, "facebook_group", title, detail))
+    return rows
+
+
+def _audit_log_entries(instance) -> list[tuple[ModelLogEntry, TimelineEntry]]:
+    """The CRM's audit-log entries on an object, titled with their registered, readable message."""
     from django.contrib.contenttypes.models import ContentType
 
     logs = ModelLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        action__startswith="crm.",
     ).select_related("user")[:TIMELINE_LIMIT]
     return [
-        TimelineEntry(
-            entry.timestamp,
-            "audit",
-            str(entry.format_message() if hasattr(entry, "format_message") else entry.action),
-            entry.user.get_username() if entry.user else "",
-        )
+        (entry, TimelineEntry(entry.timestamp, "audit", str(entry.message), _staff_name(entry.user)))
         for entry in logs
-        if entry.action.startswith("crm.")
     ]
 
 

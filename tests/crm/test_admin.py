@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -230,3 +231,50 @@ def test_company_inspect_lists_contacts_and_timeline(admin_client):
     html = listed(admin_client.get(reverse("crm_company:inspect", args=[company.pk])))
     assert "CSR担当" in html and "採用面談の打ち合わせ" in html
     assert reverse("crm_donor:inspect", args=[contact.pk]) in html
+
+
+# --- timeline: Facebook-group invitation and readable audit entries ---------------------------------
+
+
+def _timeline_rows(html: str) -> list[str]:
+    section = html[html.index('class="crm-timeline"') :]
+    return [
+        re.sub(r"\s+", " ", row) for row in re.findall(r"<tr class=\"crm-timeline__.*?</tr>", section, re.S)
+    ]
+
+
+def test_timeline_shows_each_facebook_group_change_once_in_words(admin_client, yamada, fundraiser):
+    from crm.services import invitations
+
+    invitation = invitations.invitation_add_manually(donor=yamada, user=fundraiser, note="理事")
+    invitations.invitation_mark_joined(invitation=invitation, user=fundraiser, note="WG code matched")
+    html = listed(admin_client.get(reverse("crm_donor:inspect", args=[yamada.pk])))
+    assert "crm.facebook_group" not in html  # no raw action names
+    rows = _timeline_rows(html)
+    joined = [r for r in rows if "Joined the Facebook group" in r]
+    queued = [r for r in rows if "Added to the Facebook-group invitation queue" in r]
+    assert len(joined) == 1 and len(queued) == 1, rows
+    assert "To invite → Joined" in joined[0] and "WG code matched" in joined[0] and "fundraiser" in joined[0]
+    assert "— → To invite" in queued[0] and "理事" in queued[0]
+
+
+def test_timeline_keeps_facebook_group_history_moved_by_a_merge(admin_client, yamada, fundraiser):
+    from crm.services import invitations
+
+    duplicate = DonorFactory(email="taro.old@example.jp")
+    invitation = invitations.invitation_add_manually(donor=duplicate, user=fundraiser)
+    invitations.invitation_mark_declined(invitation=invitation, user=fundraiser)
+    admin_client.post(
+        reverse("crm_donor:merge", args=[yamada.pk]), {"duplicate": duplicate.pk, "confirm": "yes"}
+    )
+    rows = _timeline_rows(listed(admin_client.get(reverse("crm_donor:inspect", args=[yamada.pk]))))
+    # The duplicate's audit entries left with its id; the invitation's own events came along.
+    assert any("crm-timeline__facebook_group" in r and "Facebook group: Declined" in r for r in rows), rows
+    assert any("Merged a duplicate donor into this one" in r for r in rows), rows
+
+
+def test_timeline_audit_entries_read_as_sentences(admin_client, yamada):
+    admin_client.get(reverse("crm_donor:export_data", args=[yamada.pk]))
+    html = listed(admin_client.get(reverse("crm_donor:inspect", args=[yamada.pk])))
+    assert any("Exported personal data (APPI)" in r and "fundraiser" in r for r in _timeline_rows(html))
+    assert "crm.export_data" not in html
