@@ -22,6 +22,9 @@ from django.db.models.functions import Concat
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from taggit.models import Tag
@@ -195,6 +198,75 @@ def _donor_tags(request=None):
     return Tag.objects.filter(Exists(TaggedDonor.objects.filter(tag=OuterRef("pk")))).order_by("name")
 
 
+# The donor listing renders its cells with format_html instead of Wagtail's template per cell: a
+# page of 100 donors has 800 cells, and the templates (a dropdown of buttons per row, a tooltip per
+# date) cost more than the database does. The markup keeps Wagtail's classes, so it looks the same.
+
+
+class TextColumn(Column):
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        return format_html("<td>{}</td>", "" if value is None else value)
+
+
+class YenColumn(Column):
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        return format_html('<td class="w-text-right">{}</td>', f"{value:,}" if value is not None else "")
+
+
+class DayColumn(Column):
+    """A date as 2026-04-01 (the Japanese office's format), the full time in the datetime attribute."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if not value:
+            return mark_safe("<td></td>")
+        day = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
+        return format_html(
+            '<td><time datetime="{}">{}</time></td>', value.isoformat(), day.strftime("%Y-%m-%d")
+        )
+
+
+class YesNoColumn(Column):
+    _ICONS = {
+        True: ("check", "w-text-positive-100", _("Yes")),
+        False: ("cross", "w-text-text-error", _("No")),
+    }
+
+    def render_cell_html(self, instance, parent_context):
+        name, classname, label = self._ICONS[bool(self.get_value(instance))]
+        return format_html(
+            '<td><svg class="icon icon-{0} default {1}" aria-hidden="true"><use href="#icon-{0}"></use></svg>'
+            '<span class="w-sr-only">{2}</span></td>',
+            name,
+            classname,
+            label,
+        )
+
+
+class DonorNameColumn(Column):
+    """The name opens the donor's record and timeline; staff who may change donors get an Edit link."""
+
+    def __init__(self, name, *, view: DonorIndexView, **kwargs):
+        super().__init__(name, **kwargs)
+        self.view = view
+
+    def render_cell_html(self, instance, parent_context):
+        inspect_url = self.view.get_inspect_url(instance)
+        name = str(instance) or _("(blank)")
+        title = format_html('<a href="{}">{}</a>', inspect_url, name) if inspect_url else name
+        actions = ""
+        if edit_url := self.view.get_edit_url(instance):
+            actions = format_html(
+                '<ul class="actions"><li><a class="button button-small button-secondary" href="{}">{}</a>'
+                "</li></ul>",
+                edit_url,
+                _("Edit"),
+            )
+        return format_html('<td class="title"><div class="title-wrapper">{}</div>{}</td>', title, actions)
+
+
 class DonorFilterSet(WagtailFilterSet):
     member = django_filters.BooleanFilter(label=_("Monthly member"), method="filter_member")
     tags = django_filters.ModelMultipleChoiceFilter(
@@ -233,6 +305,9 @@ class DonorFilterSet(WagtailFilterSet):
 
 
 class DonorIndexView(generic.IndexView):
+    def _get_title_column(self, field_name, column_class=None, **kwargs):
+        return DonorNameColumn(field_name, view=self, label=_("Donor"))
+
     def get_base_queryset(self):
         # The haystack and notes are wide and never shown in the listing.
         return Donor.objects.select_related("company").defer("search_text", "notes").with_giving()
@@ -472,13 +547,13 @@ class DonorViewSet(ModelViewSet):
     list_per_page = 25
     list_display = [
         "__str__",
-        Column("kana_name", label=_("Kana"), sort_key="family_name_kana"),
-        Column("email", label=_("Email"), sort_key="email"),
-        Column("get_newsletter_status_display", label=_("Newsletter"), sort_key="newsletter_status"),
-        BooleanColumn("is_member", label=_("Member"), sort_key="is_member"),
-        Column("lifetime_value", label=_("Given (JPY)"), sort_key="lifetime_value"),
-        DateColumn("last_gift_at", label=_("Last gift"), sort_key="last_gift_at"),
-        DateColumn("created_at", label=_("Added"), sort_key="created_at"),
+        TextColumn("kana_name", label=_("Kana"), sort_key="family_name_kana"),
+        TextColumn("email", label=_("Email"), sort_key="email"),
+        TextColumn("get_newsletter_status_display", label=_("Newsletter"), sort_key="newsletter_status"),
+        YesNoColumn("is_member", label=_("Member"), sort_key="is_member"),
+        YenColumn("lifetime_value", label=_("Given (JPY)"), sort_key="lifetime_value"),
+        DayColumn("last_gift_at", label=_("Last gift"), sort_key="last_gift_at"),
+        DayColumn("created_at", label=_("Added"), sort_key="created_at"),
     ]
     list_export = [
         "id",

@@ -90,6 +90,35 @@ def test_donor_listing_query_count_does_not_grow_with_page_size(admin_client):
     assert count_queries() == few
 
 
+def test_donor_listing_row_links_figures_and_dates(admin_client, yamada, client):
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    DonationFactory(
+        donor=yamada, amount=12345, received_at=datetime.datetime(2026, 3, 31, 20, tzinfo=datetime.UTC)
+    )
+    RecurringDonationFactory(donor=yamada)
+    html = listed(admin_client.get(reverse("crm_donor:index")))
+    inspect_url = reverse("crm_donor:inspect", args=[yamada.pk])
+    [row] = [re.sub(r"\s+", " ", r) for r in re.findall(r"<tr.*?</tr>", html, re.S) if inspect_url in r]
+    assert f'<a href="{inspect_url}">山田 太郎</a>' in row
+    assert f'href="{reverse("crm_donor:edit", args=[yamada.pk])}"' in row
+    assert "12,345" in row and "ヤマダ タロウ" in row and "icon-check" in row
+    # 20:00 UTC on 31 March is 1 April in Tokyo, the office's day.
+    assert ">2026-04-01</time>" in row
+
+    viewer = get_user_model().objects.create_user(username="viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_donor")
+    )
+    client.force_login(viewer)
+    seen = listed(client.get(reverse("crm_donor:index")))
+    assert reverse("crm_donor:inspect", args=[yamada.pk]) in seen
+    assert reverse("crm_donor:edit", args=[yamada.pk]) not in seen
+
+
 def test_donor_csv_export(admin_client, yamada):
     DonationFactory(donor=yamada, amount=5000)
     DonationFactory(donor=yamada, amount=3000)
