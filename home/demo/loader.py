@@ -41,11 +41,15 @@ OTHER_LANGUAGES = ("en",)
 KEY_NAMESPACE = uuid.UUID("6f2a4b8e-2f1d-4a57-9b0c-5e1f0c7d9a31")
 
 BENEFIT_ICONS = {"reports": "report", "facebook-group": "community", "newsletter": "newsletter"}
+# Pages the header and footer link to (Wagtail's "show in menus"), by slug under the campaign page.
+MENU_SLUGS = frozenset({c.STORY_INDEX["slug"], "about", c.DONATION_PAGE["slug"]})
 
 
 @dataclass
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
+    # Campaign pages whose body this run wrote; only these may be switched to the live member count.
+    campaign_pages_written: list[int] = field(default_factory=list)
 
     def count(self, what: str, created: bool = True) -> None:
         if created:
@@ -299,28 +303,34 @@ def _page_ensure(
 
     ``fill(page, language)`` sets the page's content; it runs on creation, or always with ``refresh``.
     """
+    in_menus = slug in MENU_SLUGS and parent.depth == 2
+
+    def fill_page(page: Page, language: str) -> None:
+        fill(page, language)
+        page.show_in_menus = in_menus
+
     page = _child_by_slug(parent, slug)
     pages = {}
     if page is None:
         page = model(slug=slug, locale=locales[DEFAULT_LANGUAGE])
-        fill(page, DEFAULT_LANGUAGE)
+        fill_page(page, DEFAULT_LANGUAGE)
         parent.add_child(instance=page)
         _publish(page)
         report.count("pages")
     elif refresh:
-        fill(page, DEFAULT_LANGUAGE)
+        fill_page(page, DEFAULT_LANGUAGE)
         _publish(page)
     pages[DEFAULT_LANGUAGE] = page
     for language in OTHER_LANGUAGES:
         translation = _translation(page, locales[language])
         if translation is None:
             translation = page.copy_for_translation(locales[language]).specific
-            fill(translation, language)
+            fill_page(translation, language)
             _publish(translation)
             report.count("pages")
         elif refresh:
             translation = translation.specific
-            fill(translation, language)
+            fill_page(translation, language)
             _publish(translation)
         pages[language] = translation.specific
     return pages
@@ -569,6 +579,7 @@ def site_pages_ensure(
             )
         )
         _publish(page)
+        report.campaign_pages_written.append(page.pk)
     return homes
 
 
@@ -587,6 +598,38 @@ def demo_site_load(*, refresh: bool = False) -> LoadReport:
         partners_ensure(images=images, report=report)
         site_pages_ensure(locales=locales, images=images, snippets=snippets, refresh=refresh, report=report)
     return report
+
+
+def member_counter_go_live(*, page_ids: list[int]) -> int:
+    """Switch the member counter of these campaign pages to the CRM's live count of monthly donors.
+
+    Runs after the CRM's demo data exists, so the counter shows real members rather than the
+    seed page's 502. Only pages this run wrote are touched (an editor's choice on a page the loader
+    left alone stays), and a page already live-counting is not republished, so reruns add nothing.
+    Returns the number of pages changed.
+    """
+    if not page_ids:
+        return 0
+    try:
+        from home.live_figures import member_count
+
+        live = member_count()
+    except (ImportError, LookupError):  # a project without the crm app
+        return 0
+    if live is None or live[0] == 0:
+        return 0
+    changed = 0
+    for page in HomePage.objects.filter(pk__in=page_ids):
+        data = page.body.get_prep_value()
+        counters = [block for block in data if block["type"] == "member_counter"]
+        if not counters or all(block["value"].get("use_live_count") for block in counters):
+            continue
+        for block in counters:
+            block["value"]["use_live_count"] = True
+        page.body = HomePage.body.field.stream_block.to_python(data)
+        _publish(page)
+        changed += 1
+    return changed
 
 
 def demo_admin_ensure(*, username: str, password: str, email: str = "admin@example.org") -> bool:

@@ -82,6 +82,8 @@ def site_chrome(context) -> dict[str, Any]:
         "home": home,
         "nav": nav,
         "donation_page": donation_page,
+        # The footer adds a donate link of its own only when the menu does not already have one.
+        "donation_in_nav": donation_page is not None and any(item.pk == donation_page.pk for item in nav),
         "switcher": switcher,
         "alternates": alternates,
         "default_alternate": next((a for a in alternates if a["code"] == settings.LANGUAGE_CODE), None),

@@ -63,7 +63,7 @@ def counts() -> dict[str, int]:
     return figures
 
 
-def test_load_on_empty_database_builds_the_site_and_a_second_run_changes_nothing():
+def test_load_on_empty_database_builds_the_site_and_a_second_run_changes_nothing(client):
     output = load()
 
     first = counts()
@@ -79,10 +79,29 @@ def test_load_on_empty_database_builds_the_site_and_a_second_run_changes_nothing
     assert get_user_model().objects.get(username="admin").is_superuser
     assert "/admin/" in output and "admin" in output
 
+    # With the CRM's demo members in place, the counter shows their live number.
+    from crm.models import Donor
+
+    members = Donor.objects.members().count()
+    assert members > 0
+    for home_page in HomePage.objects.all():
+        counter = next(block for block in home_page.body if block.block_type == "member_counter")
+        assert counter.value["use_live_count"] is True
     second_output = load()
 
     assert counts() == first
     assert "nothing new" in second_output
+
+    # One more monthly donor in the CRM shows on the page without anyone editing it.
+    from crm.factories import RecurringDonationFactory
+    from home import cache as campaign_cache
+    from home.live_figures import member_count_forget
+
+    RecurringDonationFactory()
+    member_count_forget()
+    campaign_cache.invalidate()
+    html = client.get("/en/").content.decode()
+    assert f'<data value="{members + 1}">' in html
 
 
 def test_home_pages_render_in_both_languages_without_the_unconsented_testimonial(client):
@@ -100,6 +119,27 @@ def test_home_pages_render_in_both_languages_without_the_unconsented_testimonial
             assert escape(testimonial["name"][language]) in html
         assert escape(UNCONSENTED["name"][language]) not in html
         assert escape(UNCONSENTED["quote"][language]) not in html
+
+
+def test_header_menu_links_about_stories_and_donation_page_in_each_language(client):
+    load(skip_crm=True, skip_index=True)
+
+    for language, url in (("ja", "/"), ("en", "/en/")):
+        html = client.get(url).content.decode()
+        nav = html.split('class="site-nav__list"', 1)[1].split("</ul>", 1)[0]
+        for slug, title in (
+            ("stories", content.STORY_INDEX["title"][language]),
+            ("about", next(p for p in content.STANDARD_PAGES if p["slug"] == "about")["title"][language]),
+            ("donate", content.DONATION_PAGE["title"][language]),
+        ):
+            page = Page.objects.get(slug=slug, locale__language_code=language)
+            assert f'href="{page.url}"' in nav, (language, slug)
+            assert escape(title) in nav, (language, slug)
+        # The privacy page stays out of the menu.
+        assert "privacy" not in nav
+        footer = html.split('class="site-footer__links"', 1)[1].split("</ul>", 1)[0]
+        donation_url = Page.objects.get(slug="donate", locale__language_code=language).url
+        assert footer.count(f'href="{donation_url}"') == 1
 
 
 def test_every_story_exists_and_renders_in_both_locales(client):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from home.demo.loader import demo_admin_ensure, demo_site_load
+from home.demo.loader import demo_admin_ensure, demo_site_load, member_counter_go_live
 
 DEFAULT_ADMIN_PASSWORD = "welgee-demo-admin"
 
@@ -53,6 +53,9 @@ class Command(BaseCommand):
         if not skip_crm:
             phase = time.perf_counter()
             self._load_crm_demo()
+            # Only now are there members to count: the counter follows the CRM from here on.
+            if member_counter_go_live(page_ids=report.campaign_pages_written):
+                self.stdout.write("Campaign page: the member counter now shows the CRM's live count.")
             timings["crm"] = time.perf_counter() - phase
 
         if not skip_index:
