@@ -63,3 +63,24 @@ def page(browser, live_server) -> Iterator["Page"]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def wagtail_tree(request):
+    """Make sure the page tree's root and the locales exist.
+
+    A transactional test elsewhere in the run flushes every table (and serialized_rollback cannot
+    restore what it never saw), so a browser test may start with no root page at all; the admin
+    dashboard then fails to build its explorer link. Recreate what Wagtail's migrations made.
+    """
+    if "django_db" not in request.keywords:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from wagtail.models import Locale, Page
+
+    for code in ("ja", "en"):
+        Locale.objects.get_or_create(language_code=code)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", locale=Locale.objects.get(language_code="ja")))
+    yield
