@@ -77,7 +77,9 @@ _HAS_KANJI = re.compile(r"[\u3400-\u9fff]")
 # Characters that never belong inside a token: FTS syntax and punctuation. Stripping them keeps
 # every token a plain word for FTS5 and tsquery whatever the visitor typed.
 _NON_WORD = re.compile(r"[^\w\u30fc\u3005]+")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+# Where index-time analysis may cut a text into independently analysed (and cached) sentences:
+# after Japanese sentence ends, and after . ! ? followed by a space. No word spans these.
+_SENTENCE_END = re.compile(r"(?<=[。！？\n])|(?<=[.!?])\s+")
 
 _local = threading.local()
 
@@ -208,18 +210,43 @@ def analyze(text: str, *, readings: bool = False) -> str:
     """
     if not text:
         return ""
-    keys = [token.key for token in tokens(text)]
+    keys = [
+        key
+        for sentence in _SENTENCE_END.split(text)
+        for key in (
+            _sentence_keys(sentence)
+            if len(sentence) <= _CACHED_SENTENCE_CHARS
+            else (token.key for token in tokens(sentence))
+        )
+    ]
     if readings:
         seen = set(keys)
         keys.extend(key for key in dict.fromkeys(_readings(text)) if key not in seen)
     return " ".join(keys)
 
 
+# Longer "sentences" (text without punctuation) are analysed but not kept in the cache.
+_CACHED_SENTENCE_CHARS = 1000
+
+
+@lru_cache(maxsize=8192)
+def _sentence_keys(sentence: str) -> tuple[str, ...]:
+    # Stories repeat sentences (boilerplate, quotes, translations side by side), and a rebuild
+    # analyses every story again: each distinct sentence goes through Sudachi once per process.
+    return tuple(token.key for token in tokens(sentence))
+
+
 def analyze_query(text: str) -> str:
     """Query-time analysis: a visitor's input, truncated, as normalised tokens (no duplicates)."""
     if not text:
         return ""
-    text = text[:MAX_QUERY_CHARS]
+    return _analyze_query(text[:MAX_QUERY_CHARS])
+
+
+@lru_cache(maxsize=1024)
+def _analyze_query(text: str) -> str:
+    # One search analyses its query several times (site_search, the backend, the "any word"
+    # fallback, highlighting); popular queries repeat across visitors.
     seen: dict[str, None] = {}
     for token in tokens(text, compounds=False):
         seen.setdefault(token.key)
