@@ -3,7 +3,7 @@
 Block names and child names are a contract with the demo-data loader (home/demo/) and must stay
 stable. ``HomePage.body`` accepts, in any order:
 
-``hero``            heading, lead, image, cta {label, page, url}
+``hero``            heading, lead, image {image, alt_text, decorative}, cta {label, page, url}
 ``member_counter``  label, count, as_of, use_live_count, note
 ``media_mentions``  heading, headline_total ("150+"), text, mentions [MediaMention]
 ``partners``        heading, intro                  (renders PartnerCompany.objects.on_site())
@@ -18,7 +18,7 @@ stable. ``HomePage.body`` accepts, in any order:
 ``closing_appeal``  heading, text (rich), cta {label, page, url}
 
 ``StoryPage.body`` and ``StandardPage.body`` accept ``paragraph`` (rich text), ``image``
-{image, caption} and ``quote`` {quote, attribution}; StandardPage also accepts ``faq``.
+{image {image, alt_text, decorative}, caption} and ``quote`` {quote, attribution}; StandardPage also accepts ``faq``.
 ``DonationPage.tiers`` accepts ``tier`` {amount_jpy, label, description}.
 """
 
@@ -30,7 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.blocks import ImageBlock
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -87,7 +87,9 @@ class CallToActionBlock(blocks.StructBlock):
 class HeroBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120)
     lead = blocks.TextBlock(required=False)
-    image = ImageChooserBlock(required=False)
+    # ImageBlock keeps the alt text with the block, so each translation of the page describes the
+    # picture in its own language (the image itself has one description, in whichever language).
+    image = ImageBlock(required=False)
     cta = CallToActionBlock(required=False)
 
     class Meta:
@@ -390,7 +392,7 @@ class CampaignStreamBlock(blocks.StreamBlock):
 
 
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
+    image = ImageBlock()  # alt text per block: per language, like the caption
     caption = blocks.CharBlock(required=False)
 
     class Meta:

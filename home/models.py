@@ -185,6 +185,13 @@ class StoryPage(SeoMixin, Page):
     hero_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # An image has one description; translated pages need the picture described in their language.
+    hero_image_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the picture shows, in this page's language. Blank: the image's own description."),
+    )
     body = StreamField(StoryStreamBlock(), blank=True, use_json_field=True)
     region_tags = ClusterTaggableManager(
         through=StoryRegionTag, blank=True, related_name="region_stories", verbose_name=_("regions")
@@ -199,7 +206,7 @@ class StoryPage(SeoMixin, Page):
         *Page.content_panels,
         FieldPanel("date"),
         FieldPanel("intro"),
-        FieldPanel("hero_image"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Hero image")),
         FieldPanel("body"),
         FieldPanel("after_story"),
         MultiFieldPanel([FieldPanel("region_tags"), FieldPanel("topic_tags")], heading=_("Tags")),
@@ -228,6 +235,13 @@ class StoryPage(SeoMixin, Page):
     @property
     def intro_text(self) -> str:
         return self.intro
+
+    @property
+    def hero_alt(self) -> str:
+        """The hero picture's alt text in this page's language (story page, cards and teasers)."""
+        if self.hero_image_alt:
+            return self.hero_image_alt
+        return self.hero_image.default_alt_text if self.hero_image else ""
 
 
 class StandardPage(SeoMixin, Page):
@@ -331,4 +345,15 @@ class DonationPage(SeoMixin, Page):
             custom_amount=amount if amount is not None and amount not in tier_amounts else None,
             frequencies=self.Frequency.choices,
         )
+        # Imported here: the payment integration is not needed to load page models (migrations, admin).
+        from crm.integrations import stripe as stripe_api
+
+        context["stripe_configured"] = stripe_api.is_configured()
+        if not context["stripe_configured"]:
+            from home.donation import TEXTS
+
+            language = (self.locale.language_code or "ja").split("-")[0]
+            context["not_configured_message"] = (
+                self.not_configured_message or TEXTS.get(language, TEXTS["ja"])["not_configured"]
+            )
         return context

@@ -348,6 +348,7 @@ def _story_filler(story: dict[str, Any], images: dict[str, Any]):
         page.date = story["date"]
         page.intro = text["intro"]
         page.hero_image = images[story["hero_image"]]
+        page.hero_image_alt = IMAGES[story["hero_image"]].alt[language]
         body: list[tuple[str, Any]] = [("paragraph", paragraphs_html(p)) for p in text["paragraphs"]]
         if text.get("quote"):
             body.append(("quote", {"quote": text["quote"], "attribution": text["person"]}))
@@ -429,7 +430,11 @@ def campaign_body(
                 value = {
                     "heading": section["heading"],
                     "lead": section["lead"],
-                    "image": images[section["image"]].pk,
+                    "image": {
+                        "image": images[section["image"]].pk,
+                        "alt_text": IMAGES[section["image"]].alt[language],
+                        "decorative": False,
+                    },
                     "cta": {"label": section["cta_label"], "page": cta_page, "url": ""},
                 }
                 blocks.append({"type": "hero", "value": value})

@@ -1,6 +1,7 @@
 """`load_demo_data` builds the whole bilingual site from home.demo, and running it again adds nothing."""
 
 import html
+import re
 from io import StringIO
 
 import pytest
@@ -113,6 +114,8 @@ def test_home_pages_render_in_both_languages_without_the_unconsented_testimonial
         html = response.content.decode()
         hero = next(s for s in content.HOME["sections"] if s["type"] == "hero")
         assert hero["heading"][language] in html
+        hero_img = re.search(r'<img [^>]*class="hero__img"[^>]*>', html).group(0)
+        assert f'alt="{escape(IMAGES[hero["image"]].alt[language])}"' in hero_img
         assert "502" in html
         assert escape(content.FAQS[0]["question"][language]) in html
         for testimonial in CONSENTED:
@@ -155,7 +158,11 @@ def test_every_story_exists_and_renders_in_both_locales(client):
             assert {tag.name for tag in page.topic_tags.all()} == {t[language] for t in story["topics"]}
             response = client.get(page.url)
             assert response.status_code == 200, page.url
-            text = visible_text(response.content.decode())
+            html = response.content.decode()
+            # The hero picture is described in the page's own language, not the image's one description.
+            hero = re.search(r'<div class="story__hero container"><img [^>]*>', html).group(0)
+            assert f'alt="{escape(IMAGES[story["hero_image"]].alt[language])}"' in hero, page.url
+            text = visible_text(html)
             for paragraph in story["paragraphs"]:
                 assert " ".join(paragraph[language].split()) in text, (page.url, paragraph[language][:40])
 
