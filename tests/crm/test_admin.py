@@ -82,6 +82,23 @@ def test_donor_listing_does_not_sort_by_computed_giving(admin_client):
     assert "ordering=created_at" in "".join(re.findall(r"<thead.*?</thead>", html, re.S))
 
 
+@pytest.mark.parametrize("common_matches", [2, 2000])
+def test_donor_search_lists_matches_in_kana_order_common_or_rare(admin_client, monkeypatch, common_matches):
+    from crm.viewsets import DonorIndexView
+
+    # 2: three matches count as a common term (index order); 2000: a rare one (sorted matches).
+    monkeypatch.setattr(DonorIndexView, "COMMON_MATCHES", common_matches)
+    names = [("ワタナベ", "w@example.jp"), ("アベ", "a@example.jp"), ("カトウ", "k@example.jp")]
+    donors = {kana: DonorFactory(family_name_kana=kana, email=email) for kana, email in names}
+    DonorFactory(family_name_kana="イトウ", email="i@welgee.test")
+    html = listed(admin_client.get(reverse("crm_donor:index"), {"q": "example"}))
+    positions = [
+        html.index(reverse("crm_donor:inspect", args=[donors[k].pk])) for k in ("アベ", "カトウ", "ワタナベ")
+    ]
+    assert positions == sorted(positions)
+    assert "i@welgee.test" not in html
+
+
 def test_donor_listing_query_count_does_not_grow_with_page_size(admin_client):
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
