@@ -57,6 +57,16 @@ def key_for(request: HttpRequest) -> str:
     return f"home:campaign:{_generation()}:{request.get_host()}:{language}"
 
 
+def response_key_for(request: HttpRequest, language: str) -> str:
+    """Key of the whole stored response (body and headers), for the middleware in front of the stack.
+
+    The middleware runs before LocaleMiddleware, so the language comes from the path, not from
+    the active translation; the generation is shared with the view's cache, so one publish
+    invalidates both.
+    """
+    return f"home:campaign-response:{_generation()}:{request.get_host()}:{language}"
+
+
 def get(request: HttpRequest) -> bytes | None:
     return cache.get(key_for(request))
 

@@ -86,3 +86,64 @@ def test_cached_request_costs_no_queries_even_when_counted_directly(client, site
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize("url,language", [("/", "ja"), ("/en/", "en")])
+def test_middleware_replays_the_whole_response_with_its_headers(client, site_tree, url, language):
+    first = client.get(url)
+    assert first["X-Campaign-Cache"] == "miss"
+    # The full stack's answer is stored whole, under the response key the middleware looks up.
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    stored = cache.get(campaign_cache.response_key_for(RequestFactory().get(url), language))
+    assert stored is not None and stored[0] == first.content
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert len(queries) == 0
+    assert second["X-Campaign-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Language"] == language
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    assert "Cookie" in second["Vary"] and "Cookie" in first["Vary"]
+    # Headers the inner middleware added on the miss (clickjacking) come back on the hit.
+    assert second["X-Frame-Options"] == first["X-Frame-Options"]
+    assert not second.cookies
+
+
+def test_middleware_cache_is_dropped_on_publish(client, site_tree):
+    client.get("/en/")
+    assert client.get("/en/")["X-Campaign-Cache"] == "hit"
+    en_home = site_tree["en_home"]
+    en_home.title = "A new English title"
+    en_home.save_revision().publish()
+    response = client.get("/en/")
+    assert response["X-Campaign-Cache"] == "miss"
+    assert "A new English title" in response.content.decode()
+
+
+def test_requests_the_middleware_must_not_answer(client, site_tree):
+    client.get("/")
+    assert client.get("/")["X-Campaign-Cache"] == "hit"
+    # Not a GET, a preview, or a visitor with a session: the full stack answers.
+    assert "X-Campaign-Cache" not in client.head("/")
+    assert "X-Campaign-Cache" not in client.get("/?preview=1")
+    client.cookies["sessionid"] = "not-a-session"
+    assert "X-Campaign-Cache" not in client.get("/")
+
+
+def test_responses_with_a_cookie_or_a_csrf_token_are_never_shared():
+    from django.http import HttpResponse
+
+    from home.middleware import _shareable
+
+    plain = HttpResponse(b"<p>WELgee</p>", headers={"X-Campaign-Cache": "miss"})
+    assert _shareable(plain)
+    with_cookie = HttpResponse(b"<p>WELgee</p>", headers={"X-Campaign-Cache": "miss"})
+    with_cookie.set_cookie("csrftoken", "abc")
+    assert not _shareable(with_cookie)
+    form = HttpResponse(b'<input type="hidden" name="csrfmiddlewaretoken" value="x">',
+                        headers={"X-Campaign-Cache": "miss"})
+    assert not _shareable(form)
+    assert not _shareable(HttpResponse(b"<p>another page</p>"))
