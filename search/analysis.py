@@ -236,6 +236,29 @@ def _sentence_keys(sentence: str) -> tuple[str, ...]:
     return tuple(token.key for token in tokens(sentence))
 
 
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) pieces of `text`, cut where no word can span (see _SENTENCE_END)."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            yield start, text[start : match.start()]
+        start = max(start, match.end())
+    if start < len(text):
+        yield start, text[start:]
+
+
+def sentence_tokens(sentence: str) -> tuple[Token, ...]:
+    """tokens(sentence), kept for sentences seen before (excerpts analyse the same stories again)."""
+    if len(sentence) > _CACHED_SENTENCE_CHARS:
+        return tuple(tokens(sentence))
+    return _cached_sentence_tokens(sentence)
+
+
+@lru_cache(maxsize=8192)
+def _cached_sentence_tokens(sentence: str) -> tuple[Token, ...]:
+    return tuple(tokens(sentence))
+
+
 def analyze_query(text: str) -> str:
     """Query-time analysis: a visitor's input, truncated, as normalised tokens (no duplicates)."""
     if not text:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.analysis import query_keys, tokens
+from search.analysis import query_keys, sentence_tokens, sentences
 
 # The excerpt window, in characters. Japanese packs more per character than English, but one
 # size keeps result cards even on a phone.
@@ -15,8 +15,18 @@ EXCERPT_CHARS = 160
 SCAN_CHARS = 20_000
 
 
-def _matched_spans(text: str, keys: frozenset[str]) -> list[tuple[int, int]]:
-    spans = sorted((token.begin, token.end) for token in tokens(text) if token.key in keys)
+def _matched_spans(text: str, keys: frozenset[str], size: int) -> list[tuple[int, int]]:
+    spans = []
+    for offset, sentence in sentences(text):
+        # Only the window after the first match is shown: the rest of the page needn't be analysed.
+        if spans and offset >= spans[0][0] + size:
+            break
+        spans.extend(
+            (offset + token.begin, offset + token.end)
+            for token in sentence_tokens(sentence)
+            if token.key in keys
+        )
+    spans.sort()
     merged: list[tuple[int, int]] = []
     for begin, end in spans:
         if merged and begin <= merged[-1][1]:
@@ -35,7 +45,7 @@ def excerpt(text: str, query: str, *, size: int = EXCERPT_CHARS) -> SafeString:
     if not text:
         return mark_safe("")
     keys = query_keys(query) if query else frozenset()
-    spans = _matched_spans(text, keys) if keys else []
+    spans = _matched_spans(text, keys, size) if keys else []
 
     start = 0
     if spans:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils.html import strip_tags
 from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
-from home.models import StoryPage
+from home.models import StoryPage, StoryRegionTag, StoryTopicTag
 from search.analysis import MAX_QUERY_CHARS, analyze_query
 
 # What a visitor may type and we still look at; the rest is dropped before anything else runs.
@@ -60,13 +61,26 @@ class TagChoices:
     topics: list[Tag] = field(default_factory=list)
 
 
+def prefetch_result_cards(pages: Iterable[Page]) -> list[Page]:
+    """The page's results with what their cards show (a story's tags) loaded in two queries."""
+    pages = list(pages)
+    prefetch_related_objects(
+        [page for page in pages if isinstance(page, StoryPage)], "region_tags", "topic_tags"
+    )
+    return pages
+
+
 def filter_tags(*, locale: Locale) -> TagChoices:
     """The region and topic tags used by this language's live stories, for the filter."""
     stories = StoryPage.objects.live().public().filter(locale=locale)
-    return TagChoices(
-        regions=list(Tag.objects.filter(region_stories__in=stories).distinct().order_by("name")),
-        topics=list(Tag.objects.filter(topic_stories__in=stories).distinct().order_by("name")),
-    )
+
+    def used(through) -> list[Tag]:
+        # From the (small) tagging table, each row checked by primary key: `tag__in=<all
+        # stories>` made the database list every story of the language first (50 ms each).
+        tagged = through.objects.filter(Exists(stories.filter(pk=OuterRef("content_object_id"))))
+        return list(Tag.objects.filter(id__in=tagged.values("tag_id")).order_by("name"))
+
+    return TagChoices(regions=used(StoryRegionTag), topics=used(StoryTopicTag))
 
 
 def suggested_stories(*, locale: Locale, limit: int = 3) -> list[StoryPage]:

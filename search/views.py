@@ -29,7 +29,10 @@ def search(request):
         results = list(selectors.stories_tagged(tag=tag, locale=locale).order_by("-date", "-pk"))
     paginator = Paginator(results, RESULTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    hits = [{"page": result, "excerpt": excerpt(selectors.page_text(result), query)} for result in page]
+    hits = [
+        {"page": result, "excerpt": excerpt(selectors.page_text(result), query)}
+        for result in selectors.prefetch_result_cards(page)
+    ]
 
     context = {
         "search_query": query,
