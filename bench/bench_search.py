@@ -243,32 +243,18 @@ def main() -> None:
 
     figures = {}
     for url in targets:
-        output = (
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.bench_search",
-                    "--child",
-                    url,
-                    "--stories",
-                    str(args.stories),
-                    "--queries",
-                    str(args.queries),
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        result = json.loads(output)
+        command = [sys.executable, "-m", "bench.bench_search", "--child", url]
+        command += ["--stories", str(args.stories), "--queries", str(args.queries)]
+        child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if child.returncode:
+            # One database failing (e.g. the demo loader) must not hide the other's figures.
+            figures[url.split(":", 1)[0]] = {"error": (child.stderr.strip().splitlines() or ["?"])[-1]}
+            continue
+        result = json.loads(child.stdout.strip().splitlines()[-1])
         figures[result.pop("database")] = result
     figures["target_p95_ms"] = 50
     figures["meets_target"] = all(
-        value["p95_ms"] <= 50 for key, value in figures.items() if isinstance(value, dict)
+        value.get("p95_ms", 1e9) <= 50 for value in figures.values() if isinstance(value, dict)
     )
     print(json.dumps(figures, ensure_ascii=False))
 
