@@ -14,7 +14,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMixin
 
 
-class ImageJoiningManager(models.Manager):
+class ImageJoiningQuerySet(models.QuerySet):
+    def select_for_update(self, nowait=False, skip_locked=False, of=(), no_key=False):
+        # PostgreSQL refuses FOR UPDATE on the nullable side of the image LEFT JOIN (update_or_create
+        # locks); lock only the snippet's own row.
+        return super().select_for_update(nowait=nowait, skip_locked=skip_locked, of=of or ("self",), no_key=no_key)
+
+
+class ImageJoiningManager(models.Manager.from_queryset(ImageJoiningQuerySet)):
     """Fetches the image ForeignKeys with the row.
 
     Chooser blocks load chosen snippets through the default manager in one bulk query; joining the
@@ -108,7 +115,7 @@ class TestimonialForm(WagtailAdminModelForm):
         return cleaned_data
 
 
-class TestimonialQuerySet(models.QuerySet):
+class TestimonialQuerySet(ImageJoiningQuerySet):
     def publishable(self) -> "TestimonialQuerySet":
         """Only what the public may see: published, and the supporter agreed to be quoted."""
         return self.filter(live=True, consent_to_publish=True)
