@@ -5,18 +5,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from crm.imports import normalise as n
+from crm.models.donors import DONOR_CONTACT_FIELDS
 
 # Donor fields an import may set. Blank cells never clear what the CRM already knows.
 DONOR_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "phone",
-    "postal_code",
-    "prefecture",
-    "city",
-    "address_line",
+    *DONOR_CONTACT_FIELDS,
     "preferred_language",
     "notes",
 )

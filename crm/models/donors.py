@@ -24,6 +24,21 @@ class TaggedDonor(TaggedItemBase):
     content_object = models.ForeignKey("crm.Donor", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+# A donor's name, reading, phone and postal address: the personal details that imports fill,
+# merges carry over and APPI erasure blanks.
+DONOR_CONTACT_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "phone",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+)
+
+
 class Donor(models.Model):
     class Language(models.TextChoices):
         JA = "ja", _("Japanese")

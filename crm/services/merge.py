@@ -10,18 +10,11 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from crm.models import Donor, DonorEmailHistory, TaggedDonor
+from crm.models.donors import DONOR_CONTACT_FIELDS
 
 # Personal details the survivor takes from the duplicate when its own are empty.
 _FILL_BLANKS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "phone",
-    "postal_code",
-    "prefecture",
-    "city",
-    "address_line",
+    *DONOR_CONTACT_FIELDS,
     "company",
     "company_role",
     "stripe_customer_id",

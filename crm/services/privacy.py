@@ -16,17 +16,10 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from crm.models import Donor
+from crm.models.donors import DONOR_CONTACT_FIELDS
 
 _PERSONAL_TEXT_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "phone",
-    "postal_code",
-    "prefecture",
-    "city",
-    "address_line",
+    *DONOR_CONTACT_FIELDS,
     "company_role",
     "notes",
     "stripe_customer_id",
