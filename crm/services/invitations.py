@@ -505,8 +505,9 @@ def _claim(invitation_id: int, *, allowed_from: Iterable[str], extra: Q | None =
     return qs.update(send_claimed_at=now) == 1
 
 
-def _render(invitation: FacebookGroupInvitation, *, reminder: bool) -> tuple[str, str]:
-    texts = FacebookGroupSettings.load()
+def _render(
+    invitation: FacebookGroupInvitation, *, texts: FacebookGroupSettings, reminder: bool
+) -> tuple[str, str]:
     donor = invitation.donor
     subject, body = texts.texts(language=donor.preferred_language, reminder=reminder)
     values = {
@@ -527,9 +528,10 @@ class _SafeDict(dict):
 def _send_email(invitation: FacebookGroupInvitation, *, reminder: bool) -> None:
     if not invitation.donor.email:
         raise InvitationError("The donor has no email address.")
-    if not FacebookGroupSettings.load().group_url:
+    texts = FacebookGroupSettings.load()
+    if not texts.group_url:
         raise InvitationError("The Facebook group link is not set (Settings → Facebook group).")
-    subject, body = _render(invitation, reminder=reminder)
+    subject, body = _render(invitation, texts=texts, reminder=reminder)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.donor.email], fail_silently=False)
 
 
