@@ -124,6 +124,11 @@ class Donation(models.Model):
         _("amount"), help_text=_("In the currency's minor unit: ¥1,000 is 1000.")
     )
     currency = models.CharField(_("currency"), max_length=3, default="JPY")
+    amount_refunded = models.PositiveIntegerField(
+        _("amount refunded"),
+        default=0,
+        help_text=_("Refunded so far, in the same unit; a partial refund leaves the gift succeeded."),
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     method = models.CharField(_("method"), max_length=13, choices=Method.choices, default=Method.CARD)
     recurring_donation = models.ForeignKey(
@@ -150,7 +155,6 @@ class Donation(models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["-received_at", "-pk"]
-        constraints = [_unique_when_present("external_id", "crm_donation_external_id_unique")]
         indexes = [
             models.Index(fields=["donor", "status", "received_at"], name="crm_donation_donor_idx"),
             models.Index(fields=["received_at"], name="crm_donation_received_idx"),
@@ -169,9 +173,21 @@ class Donation(models.Model):
                 name="crm_donation_gift_totals_idx",
             ),
         ]
+        constraints = [
+            _unique_when_present("external_id", "crm_donation_external_id_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amount_refunded__lte=models.F("amount")),
+                name="crm_donation_refund_within_amount",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount:,} {self.currency} · {self.received_at:%Y-%m-%d}"
+
+    @property
+    def net_amount(self) -> int:
+        """What the NPO keeps of this gift once refunds are taken off."""
+        return self.amount - self.amount_refunded
 
     @property
     def is_recurring(self) -> bool:
