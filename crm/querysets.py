@@ -1,4 +1,4 @@
-"""Read logic of the CRM as chainable QuerySets, and the text normalisation its search relies on.
+"""Read logic of the CRM as chainable QuerySets (search normalisation lives in crm.search_text).
 
 Everything derived (lifetime value, first/last gift, membership) is computed by the database with
 subqueries, so a listing of 100,000 donors costs the same number of queries as a listing of ten.
@@ -7,142 +7,20 @@ subqueries, so a listing of 100,000 donors costs the same number of queries as a
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
-from functools import cache, lru_cache
 
-import jaconv
 from django.db import models
 from django.db.models import Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-# --- search normalisation --------------------------------------------------------------------------
-# pykakasi (pure Python, ~10 MB dictionary) gives hiragana and Hepburn readings of kanji names.
-# cutlet would need fugashi + UniDic (~50 MB, a C extension) for the same job on short names.
-
-_LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ei", "e"), ("aa", "a"), ("ii", "i"))
-_SPACES = re.compile(r"\s+")
-
-
-@cache
-def _kakasi():
-    import pykakasi
-
-    return pykakasi.kakasi()
-
-
-def normalise_text(text: str) -> str:
-    """NFKC (full-width letters/digits, half-width kana), lower case, katakana folded to hiragana."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return _SPACES.sub(" ", jaconv.kata2hira(text)).strip()
-
-
-def _strip_marks(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
-def fold_romaji(text: str) -> str:
-    """Drop long-vowel spellings so "Tarou", "Tarō", "Taro" and "Taroh" all meet."""
-    text = _strip_marks(text)
-    text = re.sub(r"(?<=[aeiou])h(?![aeiou])", "", text)
-    for long, short in _LONG_VOWELS:
-        text = text.replace(long, short)
-    return text
-
-
-@lru_cache(maxsize=65536)
-def readings(text: str) -> tuple[str, str]:
-    """(hiragana, romaji) readings of a name part. Cached: names repeat, and imports read many."""
-    if not text:
-        return "", ""
-    parts = _kakasi().convert(text)
-    hira = "".join(p["hira"] for p in parts)
-    romaji = "".join(p["hepburn"] for p in parts)
-    return normalise_text(hira), normalise_text(romaji)
-
-
-# PostgreSQL's trigram index cannot serve a two-character pattern such as 山田 or やま. Japanese
-# pieces of the haystack are also stored with a filler after each character ("山〆田〆"), so a short
-# Japanese term becomes a three-character pattern ("山〆田") the index can answer. The filler is a
-# character pg_trgm counts as part of a word and that never occurs in names.
-FILL = "〆"
-
-
-def _interleave(text: str) -> str:
-    return "".join(ch + FILL for ch in text if ch != " ")
-
-
-def search_haystack(*, names: list[str], kana: list[str], email: str | None, extra: list[str] = ()) -> str:
-    """One lower-case string holding every way a fundraiser might type this donor's name."""
-    pieces: list[str] = []
-    full_names: list[list[str]] = []
-    for parts in (names, kana):
-        norms = [normalise_text(p) for p in parts if p and p.strip()]
-        readings_ = [readings(n) for n in norms]
-        for norm, (hira, romaji) in zip(norms, readings_, strict=True):
-            pieces.extend([norm, hira, romaji, fold_romaji(romaji)])
-        if len(norms) > 1:
-            full_names.append(norms)
-            full_names.append([r[0] for r in readings_])
-            # Full name in both orders, so "yamada taro" and "taro yamada" match as phrases too.
-            romaji = [r[1] for r in readings_]
-            pieces.extend([" ".join(romaji), " ".join(reversed(romaji)), fold_romaji(" ".join(romaji))])
-    for full in full_names:
-        pieces.extend(["".join(full), " ".join(full)])
-    pieces.extend([_interleave(p) for p in pieces if p and not p.isascii()])
-    # Email and extras come last: bulk writers (crm.imports.bulk) cache the name part and append these.
-    if email:
-        pieces.append(normalise_text(email))
-    pieces.extend(normalise_text(x) for x in extra if x)
-    seen: dict[str, None] = {}
-    for piece in pieces:
-        if piece:
-            seen.setdefault(piece, None)
-    return " | ".join(seen)
-
-
-def donor_search_text(
-    *,
-    family_name: str,
-    given_name: str,
-    family_name_kana: str,
-    given_name_kana: str,
-    email: str | None,
-    phone: str,
-) -> str:
-    """The haystack of one donor; also used by bulk writers (imports, seeding, migrations)."""
-    return search_haystack(
-        names=[family_name, given_name],
-        kana=[family_name_kana, given_name_kana],
-        email=email,
-        extra=[phone.replace("-", "")] if phone else [],
-    )
-
-
-def _japanese_variant(term: str) -> str:
-    return _interleave(term) if len(term) == 2 else term
-
-
-def search_terms(query: str) -> list[tuple[str, ...]]:
-    """Each whitespace-separated term of a query with its variants; a donor must match every term."""
-    terms = []
-    for term in normalise_text(query).split(" "):
-        if not term:
-            continue
-        plain = _strip_marks(term)
-        if plain.isascii():
-            variants = {term, plain, fold_romaji(plain)}
-            if re.fullmatch(r"[\d\-()+ ]+", plain):
-                # Phone numbers are stored as digits only.
-                variants = {re.sub(r"\D", "", plain)}
-        else:
-            variants = {_japanese_variant(term)}
-            hira, _romaji = readings(term)
-            if hira:
-                variants.add(_japanese_variant(hira))
-        terms.append(tuple(sorted(variants)))
-    return terms
-
+# Re-exported: models, imports and migrations read the search normalisation from here.
+from crm.search_text import (  # noqa: F401
+    donor_search_text,
+    fold_romaji,
+    normalise_text,
+    readings,
+    search_haystack,
+    search_terms,
+)
 
 # --- querysets --------------------------------------------------------------------------------------
 
