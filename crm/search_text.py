@@ -1,33 +1,38 @@
 """How a donor's name, kana, email and phone become one searchable string, and how a fundraiser's
-query becomes the variants to look for in it (kanji, kana, romaji, email)."""
+query becomes the variants to look for in it (kanji, kana, romaji, email).
+
+The analysis is the site search's (search.analysis): the same NFKC/case folding and the same
+Sudachi dictionary reads names, so the admin's donor search and page search agree on what 山田 or
+やまだ means. Sudachi reads common given names better than pykakasi did (蓮 レン, 彩 アヤ, 千尋
+チヒロ, 亮 リョウ, where pykakasi said ハス, サイ, センジン, アキラ) and costs less memory: its
+dictionary is memory-mapped and the site search has loaded it already.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import jaconv
+from search.analysis import katakana_to_hiragana, katakana_to_romaji, normalize_text, reading
 
 # --- search normalisation --------------------------------------------------------------------------
-# pykakasi (pure Python, ~10 MB dictionary) gives hiragana and Hepburn readings of kanji names.
-# cutlet would need fugashi + UniDic (~50 MB, a C extension) for the same job on short names.
 
 _LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ei", "e"), ("aa", "a"), ("ii", "i"))
 _SPACES = re.compile(r"\s+")
-
-
-@cache
-def _kakasi():
-    import pykakasi
-
-    return pykakasi.kakasi()
+_KANA_ONLY = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\s・]+$")
+_KATAKANA_RUN = re.compile(r"([\u30a1-\u30fa\u30fc]+)")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# Old and variant forms of kanji common in family names (髙橋, 山﨑) that the dictionary lacks or
+# reads only in the usual form; NFKC leaves them alone. Used only to look up a reading.
+_NAME_VARIANTS = str.maketrans(
+    {"髙": "高", "﨑": "崎", "濵": "浜", "邉": "辺", "邊": "辺", "齋": "斎", "齊": "斉", "澤": "沢", "櫻": "桜", "廣": "広", "嶋": "島", "冨": "富"}
+)  # fmt: skip
 
 
 def normalise_text(text: str) -> str:
     """NFKC (full-width letters/digits, half-width kana), lower case, katakana folded to hiragana."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return _SPACES.sub(" ", jaconv.kata2hira(text)).strip()
+    return _SPACES.sub(" ", katakana_to_hiragana(normalize_text(text or ""))).strip()
 
 
 def _strip_marks(text: str) -> str:
@@ -43,15 +48,26 @@ def fold_romaji(text: str) -> str:
     return text
 
 
+def _hiragana_to_katakana(text: str) -> str:
+    return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+
+
+def _romaji(kana: str) -> str:
+    # Katakana runs become Hepburn; Latin stays as written; kanji without a reading are dropped.
+    return "".join(
+        katakana_to_romaji(run) if i % 2 else _JAPANESE.sub("", run)
+        for i, run in enumerate(_KATAKANA_RUN.split(kana))
+    )
+
+
 @lru_cache(maxsize=65536)
 def readings(text: str) -> tuple[str, str]:
     """(hiragana, romaji) readings of a name part. Cached: names repeat, and imports read many."""
     if not text:
         return "", ""
-    parts = _kakasi().convert(text)
-    hira = "".join(p["hira"] for p in parts)
-    romaji = "".join(p["hepburn"] for p in parts)
-    return normalise_text(hira), normalise_text(romaji)
+    # Kana is its own reading; the dictionary would only re-split it.
+    kana = _hiragana_to_katakana(text) if _KANA_ONLY.match(text) else reading(text.translate(_NAME_VARIANTS))
+    return normalise_text(kana), normalise_text(_romaji(kana))
 
 
 # PostgreSQL's trigram index cannot serve a two-character pattern such as 山田 or やま. Japanese
@@ -130,6 +146,11 @@ def search_terms(query: str) -> list[tuple[str, ...]]:
                 variants = {re.sub(r"\D", "", plain)}
         else:
             variants = {_japanese_variant(term)}
+            # Long vowels at the end are spelling variation (search.analysis.fold_katakana): ミュラー
+            # and ミュラ both find ミュラー, as the stored names keep the mark and this is a substring.
+            folded = term.rstrip("ー")
+            if len(folded) >= 2 and folded != term:
+                variants.add(_japanese_variant(folded))
             hira, _romaji = readings(term)
             if hira:
                 variants.add(_japanese_variant(hira))

@@ -365,3 +365,19 @@ def _readings(text: str) -> Iterator[str]:
             yield katakana_to_hiragana(reading)
             # Through normalize_word, so it matches a romaji query the way the query is analysed.
             yield from _romaji_keys(reading)
+
+
+def reading(text: str) -> str:
+    """The katakana reading of `text` as the dictionary reads it: 山田太郎 -> ヤマダタロウ.
+
+    Words the dictionary has no reading for, and Latin letters, are kept as written (NFKC, lower
+    case). The CRM builds its donors' kana and romaji search keys from this.
+    """
+    if not text:
+        return ""
+    out: list[str] = []
+    for morpheme in _tokenizer().tokenize(normalize_text(text)[:_CHUNK_CHARS]):
+        surface, kana = morpheme.surface(), morpheme.reading_form()
+        spoken = morpheme.part_of_speech()[0] not in ("補助記号", "空白") and not _LATIN_WORD.match(surface)
+        out.append(kana if spoken and kana and _KATAKANA_WORD.match(kana) else surface)
+    return "".join(out)

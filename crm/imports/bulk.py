@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from django.db import connection
 
-from crm.querysets import normalise_text, search_haystack
+from crm.search_text import normalise_text, search_haystack
 
 
 class RawInsert:
