@@ -18,10 +18,12 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -30,6 +32,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from crm.invitation_counts import invitation_queue_count
 from crm.models import Donor
 from crm.models.invitations import FacebookGroupInvitation
 from crm.services import invitations as services
@@ -224,20 +227,33 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
 
 
 class QueueMenuItem(MenuItem):
-    """The queue's label with its count, for people allowed to see the queue."""
+    """The queue's label with its count, for people allowed to see the queue.
+
+    The menu is drawn on every admin page: the counts come from crm.invitation_counts (cached).
+    """
 
     def __init__(self, *args, statuses: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
         self.statuses = statuses
-        self.base_label = self.label
 
     def is_shown(self, request):
         return permission_policy.user_has_permission(request.user, "view")
 
     def render_component(self, request):
-        count = FacebookGroupInvitation.objects.filter(status__in=self.statuses).count()
-        self.label = f"{self.base_label} ({count})" if count else str(self.base_label)
-        return super().render_component(request)
+        # A new component per request: the menu item is shared by every request (and thread), and
+        # the label is translated into each user's admin language.
+        count = invitation_queue_count(statuses=self.statuses)
+        label = f"{self.label} ({count})" if count else str(self.label)
+        return LinkMenuItemComponent(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
+def _queue_menu_label_text(queue_label) -> str:
+    return _("Facebook: %(queue)s") % {"queue": queue_label}
+
+
+_queue_menu_label = lazy(_queue_menu_label_text, str)
 
 
 class InvitationQueueViewSet(ViewSet):
@@ -250,7 +266,8 @@ class InvitationQueueViewSet(ViewSet):
             url_prefix=f"crm/facebook-group/{queue.slug.replace('_', '-')}",
             **kwargs,
         )
-        self.menu_label = _("Facebook: %(queue)s") % {"queue": queue.label}
+        # Lazy: interpolating now would fix the label in the language active at import time.
+        self.menu_label = _queue_menu_label(queue.label)
 
     @property
     def index_view(self):

@@ -25,9 +25,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from crm.invitation_counts import invitation_status_counts_changed
 from crm.models import Donor, RecurringDonation
 from crm.models.invitations import (
     JOIN_CODE_ALPHABET,
@@ -50,27 +52,42 @@ Reason = FacebookGroupInvitation.ClosedReason
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
 LOG_ACTIONS: dict[str, tuple[str, str]] = {
-    # action: (label, past-tense message for the timeline)
+    # action: (label, past-tense message for the timeline); translated where the actions are registered
     "crm.facebook_group.eligible": (
-        "Facebook group: to invite",
-        "Added to the Facebook-group invitation queue",
+        gettext_noop("Facebook group: to invite"),
+        gettext_noop("Added to the Facebook-group invitation queue"),
     ),
-    "crm.facebook_group.invited": ("Facebook group: invited", "Sent the Facebook-group invitation"),
-    "crm.facebook_group.reminded": ("Facebook group: reminded", "Sent the Facebook-group reminder"),
-    "crm.facebook_group.joined": ("Facebook group: joined", "Joined the Facebook group"),
-    "crm.facebook_group.declined": ("Facebook group: declined", "Declined the Facebook-group invitation"),
+    "crm.facebook_group.invited": (
+        gettext_noop("Facebook group: invited"),
+        gettext_noop("Sent the Facebook-group invitation"),
+    ),
+    "crm.facebook_group.reminded": (
+        gettext_noop("Facebook group: reminded"),
+        gettext_noop("Sent the Facebook-group reminder"),
+    ),
+    "crm.facebook_group.joined": (
+        gettext_noop("Facebook group: joined"),
+        gettext_noop("Joined the Facebook group"),
+    ),
+    "crm.facebook_group.declined": (
+        gettext_noop("Facebook group: declined"),
+        gettext_noop("Declined the Facebook-group invitation"),
+    ),
     "crm.facebook_group.expired": (
-        "Facebook group: expired",
-        "Facebook-group invitation expired or withdrawn",
+        gettext_noop("Facebook group: expired"),
+        gettext_noop("Facebook-group invitation expired or withdrawn"),
     ),
     "crm.facebook_group.removal_due": (
-        "Facebook group: to remove",
-        "Membership ended: to remove from the group",
+        gettext_noop("Facebook group: to remove"),
+        gettext_noop("Membership ended: to remove from the group"),
     ),
-    "crm.facebook_group.removed": ("Facebook group: removed", "Removed from the Facebook group"),
+    "crm.facebook_group.removed": (
+        gettext_noop("Facebook group: removed"),
+        gettext_noop("Removed from the Facebook group"),
+    ),
     "crm.facebook_group.send_failed": (
-        "Facebook group: email failed",
-        "A Facebook-group email could not be sent",
+        gettext_noop("Facebook group: email failed"),
+        gettext_noop("A Facebook-group email could not be sent"),
     ),
 }
 
@@ -120,6 +137,7 @@ def _record(
     """Events and audit-log entries for changed invitations: rows of (invitation id, donor id, from)."""
     if not rows:
         return
+    invitation_status_counts_changed()  # the CRM menu's cached queue counts
     FacebookGroupInvitationEvent.objects.bulk_create(
         [
             FacebookGroupInvitationEvent(
