@@ -47,9 +47,12 @@ demo: migrate
 	fi
 
 ## set up, load the demo site and CRM, and serve it on SQLite at http://127.0.0.1:8000
+## (with the background worker beside it: imports, Mailchimp pushes and search-index updates run there)
 run: demo
 	@echo "make: serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/); Ctrl-C stops"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## background tasks (Wagtail's and ours) from the database queue
 worker: migrate

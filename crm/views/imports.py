@@ -1,23 +1,18 @@
-"""Donor import in the admin: upload a CSV, preview every row, confirm, see the result.
+"""Donor import in the admin: upload a CSV, watch it being checked, see every row's fate, confirm,
+watch it import, see the result.
 
-Nothing is written until the fundraiser confirms: the preview is a dry run of the same service
-the `import_donors` command uses. Between the two steps the file waits in a private directory
-(never under MEDIA_ROOT, which is public), named by a random token that is also kept in the
-fundraiser's session, so one user can't confirm another user's upload.
+Both passes run in the background (`crm.services.import_jobs`): a 100,000-row list takes longer than
+a web request may last. The job page refreshes itself while the worker runs (a meta refresh, so it
+works without JavaScript) and can be left and reopened from the import page's list of recent imports.
+Only the fundraiser who uploaded a list (or a superuser) can see or confirm it.
 """
 
 from __future__ import annotations
 
-import secrets
-import tempfile
-import time
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
@@ -25,31 +20,17 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from crm.services.imports import import_donors
+from crm.models import DonorImportJob
+from crm.services.import_jobs import (
+    import_job_cancel,
+    import_job_confirm,
+    import_job_start,
+    job_file,
+)
 
 IMPORT_PERMISSION = "crm.add_donor"
-SESSION_KEY = "crm_donor_imports"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-
-
-def upload_dir() -> Path:
-    path = Path(getattr(settings, "CRM_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "welgee-crm-imports")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _forget_abandoned_uploads(directory: Path) -> None:
-    """Donor lists are personal data: previews nobody confirmed don't stay on disk past a day."""
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
-    for old in directory.glob("*.csv"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except FileNotFoundError:
-            pass
+REFRESH_SECONDS = 2
 
 
 class DonorImportForm(forms.Form):
@@ -71,10 +52,6 @@ class DonorImportForm(forms.Form):
         return upload
 
 
-class ConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
-
-
 class ImportPermissionMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(IMPORT_PERMISSION):
@@ -89,11 +66,20 @@ class DonorImportBase(ImportPermissionMixin, WagtailAdminTemplateMixin, View):
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": reverse("donor_import:index"), "label": _("Import donors")}]
 
+    def visible_jobs(self):
+        jobs = DonorImportJob.objects.select_related("uploaded_by")
+        if self.request.user.is_superuser:
+            return jobs
+        return jobs.filter(uploaded_by=self.request.user)
+
 
 class DonorImportView(DonorImportBase):
-    """Step 1 (GET: the upload form) and step 2 (POST: the upload's preview)."""
+    """The upload form and this fundraiser's recent imports; an upload starts a job."""
 
     template_name = "crm/imports/upload.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recent_jobs=self.visible_jobs()[:10], **kwargs)
 
     def get(self, request):
         return self.render_to_response(self.get_context_data(form=DonorImportForm()))
@@ -102,56 +88,46 @@ class DonorImportView(DonorImportBase):
         form = DonorImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        upload = form.cleaned_data["file"]
-        token = secrets.token_urlsafe(24)
-        directory = upload_dir()
-        _forget_abandoned_uploads(directory)
-        path = directory / f"{token}.csv"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = upload.name
-        request.session[SESSION_KEY] = pending
+        job = import_job_start(upload=form.cleaned_data["file"], user=request.user)
+        return redirect("donor_import:job", job.pk)
 
-        with path.open("rb") as stream:
-            report = import_donors(stream=stream, filename=upload.name, dry_run=True)
-        if report.file_error:
-            path.unlink(missing_ok=True)
-        self.template_name = "crm/imports/preview.html"
-        return self.render_to_response(
-            self.get_context_data(
-                report=report,
-                confirm_form=ConfirmForm(initial={"token": token}),
-                page_subtitle=upload.name,
-            )
+
+class DonorImportJobView(DonorImportBase):
+    """One import: progress while the worker runs, then the preview (with confirm) or the result."""
+
+    template_name = "crm/imports/job.html"
+
+    def get(self, request, pk):
+        job = get_object_or_404(self.visible_jobs(), pk=pk)
+        context = self.get_context_data(
+            job=job,
+            page_subtitle=job.filename,
+            refresh_seconds=REFRESH_SECONDS if job.is_running else None,
+            file_kept=job.stage == DonorImportJob.Stage.CHECKED and job_file(job).is_file(),
         )
+        return self.render_to_response(context)
 
 
 class DonorImportConfirmView(DonorImportBase):
-    """Step 3: the fundraiser confirmed the preview; import the file kept since the upload."""
-
-    template_name = "crm/imports/result.html"
     http_method_names = ["post"]
 
-    def post(self, request):
-        form = ConfirmForm(request.POST)
-        pending = request.session.get(SESSION_KEY, {})
-        token = form.data.get("token", "")
-        path = upload_dir() / f"{token}.csv"
-        if not form.is_valid() or token not in pending or not path.is_file():
+    def post(self, request, pk):
+        job = get_object_or_404(self.visible_jobs(), pk=pk)
+        if not import_job_confirm(job=job):
             messages.error(
                 request, _("That upload has already been imported or has expired. Upload the file again.")
             )
-            return redirect("donor_import:index")
-        filename = pending.pop(token)
-        request.session[SESSION_KEY] = pending
-        try:
-            with path.open("rb") as stream:
-                report = import_donors(stream=stream, filename=filename, user=request.user)
-        finally:
-            path.unlink(missing_ok=True)
-        return self.render_to_response(self.get_context_data(report=report, page_subtitle=filename))
+        return redirect("donor_import:job", job.pk)
+
+
+class DonorImportCancelView(DonorImportBase):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        job = get_object_or_404(self.visible_jobs(), pk=pk)
+        if import_job_cancel(job=job):
+            messages.success(request, _("Import canceled; the uploaded file was deleted."))
+        return redirect("donor_import:index")
 
 
 class ImportMenuItem(MenuItem):
@@ -160,7 +136,7 @@ class ImportMenuItem(MenuItem):
 
 
 class DonorImportViewSet(ViewSet):
-    """The import's two URLs and its menu item, shown only to users who may add donors."""
+    """The import's URLs and its menu item, shown only to users who may add donors."""
 
     name = "donor_import"
     url_prefix = "crm/import"
@@ -172,5 +148,7 @@ class DonorImportViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", DonorImportView.as_view(), name="index"),
-            path("confirm/", DonorImportConfirmView.as_view(), name="confirm"),
+            path("<uuid:pk>/", DonorImportJobView.as_view(), name="job"),
+            path("<uuid:pk>/confirm/", DonorImportConfirmView.as_view(), name="confirm"),
+            path("<uuid:pk>/cancel/", DonorImportCancelView.as_view(), name="cancel"),
         ]

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import ModelLogEntry
 
-from crm.models import Donation, Donor
+from crm.models import Donation, Donor, DonorImportJob
 from crm.services.groups import ensure_staff_groups
 
 pytestmark = pytest.mark.django_db
@@ -38,23 +38,46 @@ def fundraiser(client):
     return user
 
 
+@pytest.fixture(autouse=True)
+def run_on_commit(client, django_capture_on_commit_callbacks, monkeypatch):
+    """Jobs are queued on commit; the test transaction never commits, so each POST runs its callbacks
+    (and so the queued task, with the immediate backend) as if its request had committed."""
+    post = client.post
+
+    def post_and_commit(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(*args, **kwargs)
+
+    monkeypatch.setattr(client, "post", post_and_commit)
+
+
+def _upload(client, content=CSV, name="list.csv"):
+    """Upload a file; with the immediate task backend the check has run when the redirect arrives."""
+    response = client.post(URL, {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+    assert response.status_code == 302
+    job = DonorImportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    return job, client.get(response["Location"])
+
+
 def test_upload_preview_confirm(client, fundraiser):
     assert client.get(URL).status_code == 200
 
-    preview = client.post(URL, {"file": SimpleUploadedFile("list.csv", CSV, content_type="text/csv")})
+    job, preview = _upload(client)
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert "nothing has been saved yet" in html
+    assert job.stage == DonorImportJob.Stage.CHECKED
+    assert (job.rows_expected, job.rows_done) == (2, 2)
     assert 'data-count="created">1<' in html
     assert 'data-count="error">1<' in html
     assert "郵便番号" in html  # the error names the column...
     assert "<td>3</td>" in html  # ...and the line
+    assert 'http-equiv="refresh"' not in html  # nothing running: the page stops refreshing
     assert Donor.objects.count() == 0  # a preview writes nothing
-    token = preview.context["confirm_form"].initial["token"]
 
-    result = client.post(f"{URL}confirm/", {"token": token})
-    assert result.status_code == 200
-    assert "Import finished" in result.content.decode()
+    result = client.post(f"{URL}{job.pk}/confirm/")
+    assert result.status_code == 302
+    done = client.get(result["Location"])
+    assert 'data-stage="done"' in done.content.decode()
     taro = Donor.objects.get()
     assert (taro.email, taro.postal_code) == ("taro@example.jp", "150-0001")
     assert Donation.objects.get().amount == 1000
@@ -62,24 +85,58 @@ def test_upload_preview_confirm(client, fundraiser):
     assert entry.user_id == fundraiser.pk
 
     # The upload is gone after the import: confirming twice imports nothing twice.
-    again = client.post(f"{URL}confirm/", {"token": token})
+    again = client.post(f"{URL}{job.pk}/confirm/")
     assert again.status_code == 302
     assert Donation.objects.count() == 1
+    assert DonorImportJob.objects.get(pk=job.pk).stage == DonorImportJob.Stage.DONE
 
 
-def test_someone_elses_token_is_refused(client, fundraiser):
-    preview = client.post(URL, {"file": SimpleUploadedFile("list.csv", CSV, content_type="text/csv")})
-    token = preview.context["confirm_form"].initial["token"]
+def test_running_job_page_refreshes_itself_and_shows_progress(client, fundraiser):
+    job = DonorImportJob.objects.create(
+        filename="big.csv", uploaded_by=fundraiser, rows_expected=100_000, rows_done=25_000
+    )
+    html = client.get(f"{URL}{job.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in html
+    assert '<progress max="100000" value="25000">' in html
+    assert "big.csv" in client.get(URL).content.decode()  # listed among recent imports
+
+
+def test_someone_elses_job_is_hidden_and_cannot_be_confirmed(client, fundraiser):
+    job, _preview = _upload(client)
     other = staff("other", "Fundraising")
     client.force_login(other)
-    response = client.post(f"{URL}confirm/", {"token": token})
-    assert response.status_code == 302
+    assert client.get(f"{URL}{job.pk}/").status_code == 404
+    assert client.post(f"{URL}{job.pk}/confirm/").status_code == 404
+    assert "list.csv" not in client.get(URL).content.decode()
     assert Donor.objects.count() == 0
 
 
+def test_cancel_deletes_the_file_and_blocks_the_import(client, fundraiser, upload_dir):
+    job, _preview = _upload(client)
+    assert len(list(upload_dir.glob("*.csv"))) == 1
+    client.post(f"{URL}{job.pk}/cancel/")
+    assert list(upload_dir.glob("*.csv")) == []
+    client.post(f"{URL}{job.pk}/confirm/")
+    assert Donor.objects.count() == 0
+    assert DonorImportJob.objects.get(pk=job.pk).stage == DonorImportJob.Stage.CANCELED
+
+
 def test_unreadable_file_is_reported(client, fundraiser):
-    response = client.post(URL, {"file": SimpleUploadedFile("x.csv", b"name,amount\nA,1\n")})
-    assert "no email column" in response.content.decode()
+    job, page = _upload(client, b"name,amount\nA,1\n", name="x.csv")
+    assert job.stage == DonorImportJob.Stage.FAILED
+    assert "no email column" in page.content.decode()
+
+
+def test_a_crash_in_the_worker_is_kept_on_the_job(client, fundraiser, monkeypatch):
+    import crm.services.import_jobs as import_jobs
+
+    def explode(**kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(import_jobs, "import_donors", explode)
+    job, page = _upload(client)
+    assert job.stage == DonorImportJob.Stage.FAILED
+    assert "disk full" in page.content.decode()
 
 
 def test_menu_item_for_fundraisers_only(client, fundraiser):
@@ -106,8 +163,8 @@ def test_uploads_are_kept_only_until_confirmed_or_a_day_old(client, fundraiser, 
     abandoned.write_bytes(CSV)
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(abandoned, (two_days_ago, two_days_ago))
-    preview = client.post(URL, {"file": SimpleUploadedFile("list.csv", CSV, content_type="text/csv")})
+    job, _preview = _upload(client)
     assert not abandoned.exists()
     assert len(list(upload_dir.glob("*.csv"))) == 1  # the new upload waits for confirmation
-    client.post(f"{URL}confirm/", {"token": preview.context["confirm_form"].initial["token"]})
+    client.post(f"{URL}{job.pk}/confirm/")
     assert list(upload_dir.glob("*.csv")) == []

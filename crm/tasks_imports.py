@@ -1,0 +1,19 @@
+"""Background tasks of the admin import: each takes the job's id and calls one service."""
+
+from __future__ import annotations
+
+from cms.tasks import task
+
+
+@task()
+def donor_import_check_task(*, job_id: str) -> None:
+    from crm.services.import_jobs import import_job_check
+
+    import_job_check(job_id=job_id)
+
+
+@task()
+def donor_import_run_task(*, job_id: str) -> None:
+    from crm.services.import_jobs import import_job_run
+
+    import_job_run(job_id=job_id)
