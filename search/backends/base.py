@@ -3,11 +3,16 @@ the stock query compilers see it, so they only ever receive plain, normalised wo
 
 from __future__ import annotations
 
+from django.db.models import IntegerField
 from modelsearch.backends.base import EmptySearchResults
 from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
 from search.analysis import analyze, analyze_query
+
+# Ranked results fetched together with the total: the first ten pages of ten, so paging through
+# them needs no second ranking query.
+RANKED_HEAD = 100
 
 
 def analyse_query(query: str | SearchQuery | None) -> str | SearchQuery | None:
@@ -66,3 +71,12 @@ class AnalysedIndexerMixin:
                 yield (*head, analyze(value))
         else:
             yield from super().prepare_field(obj, field)
+
+
+def integer_pk_field(model) -> IntegerField | None:
+    """A field to cast index entries' text object ids to `model`'s integer key; None otherwise."""
+    pk = model._meta.pk
+    while pk.is_relation:  # a page type's key is its link to the base page
+        pk = pk.target_field
+    integer_types = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+    return IntegerField() if pk.get_internal_type() in integer_types else None

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast
 from modelsearch.backends.database.postgres import postgres as pg
-from modelsearch.utils import get_content_type_pk
+from modelsearch.query import And, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.base import AnalysedIndexerMixin, AnalysedQueryMixin
+from search.backends.base import RANKED_HEAD, AnalysedIndexerMixin, AnalysedQueryMixin, integer_pk_field
 
 
 class PostgresObjectIndexer(AnalysedIndexerMixin, pg.ObjectIndexer):
@@ -60,8 +76,113 @@ class PostgresIndex(pg.PostgresIndex):
         self._refresh_title_norms()
 
 
+class TitleBody(Func):
+    """An entry's title and body vectors as one: the expression search/migrations/0002's GIN index
+    is built on, priced so the planner uses that index even for very common words."""
+
+    function = "search_title_body"
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(F("title"), F("body"))
+
+
+class RankedPostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
+    """Ranks and cuts the page from the index table, with the total in the same query.
+
+    The stock compiler joins every candidate page to its index entry, ranks them all and counts
+    them again in a separate query. Here the GIN index on search_title_body() finds the matching
+    entries, the caller's page filters (live, locale, type, tag) are checked per entry, and one
+    query returns the best RANKED_HEAD (page id, score) pairs with the number of matches
+    (COUNT(*) OVER ()). Pages past the head are ranked again with OFFSET.
+    """
+
+    ranked_head = RANKED_HEAD
+
+    def _matches(self, config):
+        """Allowed matching entries annotated with object_pk and score; None for the stock path."""
+        # MatchAll, Not and Fuzzy (and searches over named fields) keep the stock path.
+        if not self.order_by_relevance or self.fields is not None:
+            return None
+        if not isinstance(self.query, PlainText | Phrase | And | Or):
+            return None
+        page_id = integer_pk_field(self.queryset.model)
+        if page_id is None:
+            return None
+        search_query = self.build_tsquery(self.query, config=config)
+        # The entry's columns, where the stock compiler reaches them through the page's relation.
+        rank = self._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
+        # Compared as text, like the stock join: casting object_id to a number could fail on
+        # entries of other models before the content type filter runs.
+        allowed = (
+            self.queryset.order_by()
+            .annotate(_object_id=Cast("pk", CharField(max_length=50)))
+            .filter(_object_id=OuterRef("object_id"))
+        )
+        return (
+            pg.IndexEntry.objects.filter(
+                content_type_id__in=get_descendants_content_types_pks(self.queryset.model)
+            )
+            .annotate(_vector_=TitleBody())
+            .filter(_vector_=search_query)
+            .filter(Exists(allowed.values("pk")))
+            .annotate(object_pk=Cast("object_id", page_id), score=rank)
+        )
+
+    def _head(self, config) -> tuple[list[tuple[int, float]], int] | None:
+        cached = getattr(self, "_head_cache", None)
+        if cached is not None:
+            return cached
+        matches = self._matches(config)
+        if matches is None:
+            return None
+        rows = list(
+            matches.annotate(total=Window(Count("*")))
+            .order_by(F("score").desc(), F("object_pk").desc())
+            .values_list("object_pk", "score", "total")[: self.ranked_head]
+        )
+        self._head_cache = ([(pk, score) for pk, score, _total in rows], rows[0][2] if rows else 0)
+        return self._head_cache
+
+    def _window(self, config, start, stop) -> list[tuple[int, float]] | None:
+        head_and_total = self._head(config)
+        if head_and_total is None:
+            return None
+        head, total = head_and_total
+        start = start or 0
+        if len(head) == total or (stop is not None and stop <= len(head)):
+            return head[start:stop]
+        matches = self._matches(config).order_by(F("score").desc(), F("object_pk").desc())
+        return list(matches.values_list("object_pk", "score")[start:stop])
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        window = self._window(config, start, stop)
+        if window is None:
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+        queryset = self.queryset.filter(pk__in=[pk for pk, _score in window])
+        score_field = score_field or "_score"
+        if window:
+            score = Case(*(When(pk=pk, then=Value(value)) for pk, value in window), output_field=FloatField())
+            queryset = queryset.annotate(**{score_field: score}).order_by(F(score_field).desc(), "-pk")
+        return queryset
+
+    def count(self, config) -> int | None:
+        head_and_total = self._head(config)
+        return None if head_and_total is None else head_and_total[1]
+
+
+class PostgresSearchResults(pg.PostgresSearchResults):
+    def _do_count(self):
+        # Autocomplete keeps the stock compiler, which has no count().
+        counter = getattr(self.query_compiler, "count", None)
+        count = counter(self.query_compiler.get_config(self.backend)) if counter else None
+        return super()._do_count() if count is None else count
+
+
 class PostgresSearchBackend(AnalysedQueryMixin, pg.PostgresSearchBackend):
     index_class = PostgresIndex
+    query_compiler_class = RankedPostgresSearchQueryCompiler
+    results_class = PostgresSearchResults
 
     def __init__(self, params):
         # Words arrive analysed and stemmed already: the "simple" configuration only lower-cases,

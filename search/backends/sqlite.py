@@ -3,13 +3,15 @@ looks up its FTS model at import time)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, FloatField, Func, Value, When
+from django.db import connections
+from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Value, When
+from django.db.models.functions import Cast
 from modelsearch.backends.database.sqlite import sqlite as lite
 from modelsearch.backends.database.sqlite.query import AndNot, MatchExpression, SQLiteFTSIndexEntry, normalize
 from modelsearch.query import MatchAll, Not, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.base import AnalysedIndexerMixin, AnalysedQueryMixin
+from search.backends.base import RANKED_HEAD, AnalysedIndexerMixin, AnalysedQueryMixin, integer_pk_field
 
 # How much more a match in the title counts than one in the body. (PostgreSQL takes the
 # SearchField boosts instead: title boost=2 maps to tsvector weight A.)
@@ -79,56 +81,92 @@ class SQLiteSearchQueryCompiler(lite.SQLiteSearchQueryCompiler):
 
 
 class RankedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
-    """Ranks with one FTS query instead of the stock per-row score subquery.
+    """Ranks and cuts the page inside SQLite, with the total in the same query.
 
-    The stock compiler annotates every candidate row with a correlated subquery that runs the
-    FTS match again: fine for a few hundred pages, seconds for a word found in thousands. Here the
-    match runs once, returning every matching entry's score; the page's own filters (locale,
-    live...) run once on the page table; sorting happens in Python and only the requested slice
-    is loaded, with its scores attached.
+    The stock compiler annotates every candidate page with a correlated subquery that runs the
+    FTS match again, then sorts them all: seconds for a word found in thousands of pages. Here
+    one query runs the match once, keeps the entries whose page passes the caller's filters
+    (live, locale, type, tag: checked per match by primary key), and returns the best
+    RANKED_HEAD (page id, score) pairs sorted by bm25 together with how many matched. Pages
+    past the head are ranked again with OFFSET, which visitors rarely ask for.
     """
 
-    def _ranked(self, config) -> list[tuple[int, float]] | None:
-        """[(pk, score)] best first (bm25: lower is better), or None to use the stock path."""
-        cached = getattr(self, "_ranked_cache", None)
-        if cached is not None:
-            return cached
+    ranked_head = RANKED_HEAD
+
+    def _matches(self, config):
+        """(page id, score) of every allowed match, unsorted; None to use the stock path."""
         query = normalize(self.query)
         if not self.order_by_relevance or isinstance(query, MatchAll | Not | AndNot):
+            return None
+        page_id = integer_pk_field(self.queryset.model)
+        if page_id is None:
             return None
         match = MatchExpression(
             self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config)
         )
-        entries = SQLiteFTSIndexEntry.objects.filter(match).filter(
-            index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
+        # Index entries keep object ids as text; the page's own table is looked up by its key.
+        object_pk = Cast("index_entry__object_id", page_id)
+        allowed = self.queryset.order_by().filter(pk=Cast(OuterRef("index_entry__object_id"), page_id))
+        return (
+            SQLiteFTSIndexEntry.objects.filter(match)
+            .filter(index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model))
+            .filter(Exists(allowed.values("pk")))
+            .annotate(
+                object_pk=object_pk,
+                score=self._build_rank_expression(self.get_search_vectors(), config),
+            )
+            .values_list("object_pk", "score")
         )
-        scores = dict(
-            entries.annotate(
-                score=self._build_rank_expression(self.get_search_vectors(), config)
-            ).values_list("index_entry__object_id", "score")
-        )
-        allowed = self.queryset.filter(pk__in=entries.values("index_entry__object_id")).values_list(
-            "pk", flat=True
-        )
-        ranked = sorted(((pk, scores[str(pk)]) for pk in allowed), key=lambda item: (item[1], -item[0]))
-        self._ranked_cache = ranked
-        return ranked
+
+    def _head(self, config) -> tuple[list[tuple[int, float]], int] | None:
+        """The best RANKED_HEAD (page id, score) pairs, best first, and the number of matches."""
+        cached = getattr(self, "_head_cache", None)
+        if cached is not None:
+            return cached
+        matches = self._matches(config)
+        if matches is None:
+            return None
+        sql, params = matches.order_by().query.sql_with_params()
+        # bm25() only runs in the query that scans the FTS table, and a window function
+        # (COUNT(*) OVER ()) moves it out of that context: the matches are materialised once,
+        # then counted and sorted.
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(
+                f"WITH matches AS MATERIALIZED ({sql}) "
+                "SELECT object_pk, score, (SELECT COUNT(*) FROM matches) FROM matches "
+                "ORDER BY score, object_pk DESC LIMIT %s",
+                (*params, self.ranked_head),
+            )
+            rows = cursor.fetchall()
+        head = [(pk, score) for pk, score, _total in rows]
+        self._head_cache = (head, rows[0][2] if rows else 0)
+        return self._head_cache
+
+    def _window(self, config, start, stop) -> list[tuple[int, float]] | None:
+        head_and_total = self._head(config)
+        if head_and_total is None:
+            return None
+        head, total = head_and_total
+        start = start or 0
+        if len(head) == total or (stop is not None and stop <= len(head)):
+            return head[start:stop]
+        matches = self._matches(config).order_by("score", F("object_pk").desc())
+        return list(matches[start:stop])
 
     def search(self, config, start, stop, score_field=None):
-        ranked = self._ranked(config)
-        if ranked is None:
+        window = self._window(config, start, stop)
+        if window is None:
             return super().search(config, start, stop, score_field=score_field)
-        window = ranked[start:stop]
         queryset = self.queryset.filter(pk__in=[pk for pk, _score in window])
         score_field = score_field or "_score"
-        if window and (start is not None or stop is not None):
+        if window:
             score = Case(*(When(pk=pk, then=Value(value)) for pk, value in window), output_field=FloatField())
             queryset = queryset.annotate(**{score_field: score}).order_by(score_field, "-pk")
         return queryset
 
     def count(self, config) -> int | None:
-        ranked = self._ranked(config)
-        return None if ranked is None else len(ranked)
+        head_and_total = self._head(config)
+        return None if head_and_total is None else head_and_total[1]
 
 
 class SQLiteSearchResults(lite.SQLiteSearchResults):

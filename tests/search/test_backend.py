@@ -95,3 +95,39 @@ def test_admin_page_search_uses_the_same_analysis(pages, admin_client):
     assert "日本に逃れた難民等の人生は続く" in response.content.decode()
     response = admin_client.get("/admin/pages/search/", {"q": "サーバ"})
     assert "サーバーを受け取った話" in response.content.decode()
+
+
+@pytest.fixture
+def many_refugee_pages():
+    """Seven live pages about 難民, more relevant the more often they say it, and a draft."""
+    root = Page.get_first_root_node()
+    for number in range(1, 8):
+        title = f"難民の話 {number} " + "難民 " * number
+        root.add_child(instance=Page(title=title, slug=f"story-{number}"))
+    root.add_child(instance=Page(title="難民 難民 難民 難民 難民 難民 難民 難民", slug="draft", live=False))
+
+
+@pytest.fixture
+def small_ranked_head(monkeypatch):
+    """Rank only three results with the count, so the tests reach the pages past that head."""
+    backend = get_search_backend()
+    monkeypatch.setattr(backend.query_compiler_class, "ranked_head", 3)
+
+
+def test_ranked_pages_past_the_head_continue_the_same_order(many_refugee_pages, small_ranked_head):
+    live = Page.objects.live()
+    everything = [page.slug for page in live.search("難民")]
+    assert len(everything) == 7
+    results = live.search("難民")
+    assert results.count() == 7
+    pages = [[page.slug for page in results[start : start + 3]] for start in (0, 3, 6)]
+    assert pages == [everything[0:3], everything[3:6], everything[6:7]]
+    assert [page.slug for page in results[2:5]] == everything[2:5]
+
+
+def test_count_and_results_obey_the_callers_filters(many_refugee_pages):
+    chosen = Page.objects.filter(slug__in=["story-1", "story-2", "draft"]).values_list("id", flat=True)
+    results = Page.objects.live().filter(id__in=list(chosen)).search("難民")
+    assert results.count() == 2
+    assert {page.slug for page in results} == {"story-1", "story-2"}
+    assert "draft" in [page.slug for page in Page.objects.all().search("難民")]
