@@ -42,7 +42,7 @@ def test_postgres_stock_search_filter_can_use_the_title_body_gin_index():
     root.add_child(instance=Page(title="難民と共に働く", slug="work"))
     # Without relevance ordering the stock compiler runs, filtering on `title || body`.
     results = Page.objects.order_by("title").search("難民", order_by_relevance=False)
-    sql, params = results.get_queryset().query.sql_with_params()
+    sql, _params = results.get_queryset().query.sql_with_params()
     assert f'("{table}"."title" || "{table}"."body") @@' in sql
     assert "search_indexentry_title_body_gin" in _plan(
         f"SELECT id FROM {table} WHERE (title || body) @@ to_tsquery('simple', %s)", ["難民"]
