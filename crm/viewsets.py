@@ -78,14 +78,13 @@ def donor_timeline(donor: Donor) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for d in donor.donations.select_related("recurring_donation")[:TIMELINE_LIMIT]:
         kind = _("Monthly gift") if d.recurring_donation_id else _("Donation")
-        entries.append(
-            TimelineEntry(
-                d.received_at,
-                "donation",
-                f"{kind}: {d.amount:,} {d.currency}",
-                f"{d.get_method_display()} · {d.get_status_display()}",
-            )
-        )
+        detail = f"{d.get_method_display()} · {d.get_status_display()}"
+        if d.amount_refunded:
+            detail += " · " + _("refunded %(refunded)s, kept %(net)s") % {
+                "refunded": f"{d.amount_refunded:,} {d.currency}",
+                "net": f"{d.net_amount:,} {d.currency}",
+            }
+        entries.append(TimelineEntry(d.received_at, "donation", f"{kind}: {d.amount:,} {d.currency}", detail))
     changes = RecurringDonationChange.objects.filter(recurring_donation__donor=donor).select_related(
         "recurring_donation"
     )[:TIMELINE_LIMIT]
@@ -699,6 +698,7 @@ class DonationViewSet(ModelViewSet):
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
         Column("amount", label=_("Amount"), sort_key="amount"),
+        Column("amount_refunded", label=_("Refunded"), sort_key="amount_refunded"),
         "currency",
         DateColumn("received_at", label=_("Received"), sort_key="received_at"),
         "method",
@@ -709,6 +709,8 @@ class DonationViewSet(ModelViewSet):
         "donor_id",
         "donor",
         "amount",
+        "amount_refunded",
+        "net_amount",
         "currency",
         "received_at",
         "method",
@@ -721,12 +723,26 @@ class DonationViewSet(ModelViewSet):
     form_fields = [
         "donor",
         "amount",
+        "amount_refunded",
         "currency",
         "received_at",
         "method",
         "recurring_donation",
         "status",
         "external_id",
+    ]
+    inspect_view_fields = [
+        "donor",
+        "amount",
+        "amount_refunded",
+        "net_amount",
+        "currency",
+        "received_at",
+        "method",
+        "recurring_donation",
+        "status",
+        "external_id",
+        "created_at",
     ]
 
     def get_queryset(self, request):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
 
@@ -150,14 +150,21 @@ def donor_for_stripe_customer(
     """
     customer_id = customer_id or ""
     email = normalise_email(email)
+    match = Q(stripe_customer_id=customer_id) if customer_id else Q()
+    if email:
+        match = match | Q(email=email) if customer_id else Q(email=email)
     for attempt in range(3):
         donor = None
-        if customer_id:
-            donor = Donor.objects.select_for_update().filter(stripe_customer_id=customer_id).first()
-        if donor is None and email:
-            donor = Donor.objects.select_for_update().filter(email=email).first()
+        if customer_id or email:
+            # One query for both keys; the customer id wins over the email when they name two donors.
+            found = list(Donor.objects.select_for_update().filter(match).order_by()[:2])
+            donor = next((d for d in found if customer_id and d.stripe_customer_id == customer_id), None)
+            donor = donor or next(iter(found), None)
         if donor is not None:
-            _donor_fill_in(donor, customer_id=customer_id, email=email, prefer_customer=prefer_customer)
+            others = [d for d in found if d.pk != donor.pk]
+            _donor_fill_in(
+                donor, others, customer_id=customer_id, email=email, prefer_customer=prefer_customer
+            )
             return donor
         if not email and not customer_id:
             raise ValueError("a Stripe event without customer or email cannot name a donor")
@@ -179,14 +186,21 @@ def donor_for_stripe_customer(
     raise AssertionError("unreachable")
 
 
-def _donor_fill_in(donor: Donor, *, customer_id: str, email: str | None, prefer_customer: bool) -> None:
+def _donor_fill_in(
+    donor: Donor, others: list[Donor], *, customer_id: str, email: str | None, prefer_customer: bool
+) -> None:
+    """Add the customer id or email the donor lacks, unless another donor holds it.
+
+    Customer id and email are both unique, so ``others`` (the donors the same lookup found) is the
+    only donor that can hold either.
+    """
     changed: list[str] = []
     if customer_id and donor.stripe_customer_id != customer_id:
-        taken = Donor.objects.filter(stripe_customer_id=customer_id).exclude(pk=donor.pk).exists()
+        taken = any(d.stripe_customer_id == customer_id for d in others)
         if not taken and (not donor.stripe_customer_id or prefer_customer):
             donor.stripe_customer_id = customer_id
             changed.append("stripe_customer_id")
-    if email and not donor.email and not Donor.objects.filter(email=email).exists():
+    if email and not donor.email and not any(d.email == email for d in others):
         donor.email = email
         changed.append("email")
     if changed:
@@ -215,7 +229,8 @@ def _clock_allows(*, subscription_id: str, event: StripeEvent) -> bool:
 def _recurring_for(
     *, subscription_id: str, donor: Donor, amount: int, currency: str, started_at: dt.datetime, status: str
 ) -> tuple[RecurringDonation, bool]:
-    recurring, created = RecurringDonation.objects.get_or_create(
+    # Locked as it is read (FOR UPDATE on PostgreSQL): the caller changes its status next.
+    recurring, created = RecurringDonation.objects.select_for_update().get_or_create(
         external_id=subscription_id,
         defaults={
             "donor": donor,
@@ -230,8 +245,6 @@ def _recurring_for(
         # Subscription events that came before we knew the donor can be applied once this commits.
         # Looking for them only after the commit closes the race with one being stored right now.
         transaction.on_commit(lambda: _process_waiting(subscription_id))
-    else:
-        recurring = RecurringDonation.objects.select_for_update().get(pk=recurring.pk)
     return recurring, created
 
 
@@ -288,6 +301,20 @@ def _invoice_payment_id(invoice: dict[str, Any]) -> str:
     return invoice.get("payment_intent") or invoice["id"]
 
 
+def _invoice_attempt_ids(invoice: dict[str, Any]) -> list[str]:
+    """Every id a failed attempt at this invoice may have been recorded under: its payment intents
+    (a retry may use a new one, e.g. when the donor pays with another card), then the invoice."""
+    ids = [
+        intent
+        for payment in (invoice.get("payments") or {}).get("data") or []
+        if (intent := (payment.get("payment") or {}).get("payment_intent"))
+    ]
+    if invoice.get("payment_intent"):
+        ids.append(invoice["payment_intent"])
+    ids.append(invoice["id"])
+    return list(dict.fromkeys(ids))
+
+
 def _event_language(obj: dict[str, Any]) -> str:
     metadata = obj.get("metadata") or {}
     language = metadata.get("language") or obj.get("locale") or "ja"
@@ -305,24 +332,99 @@ def donation_record_from_stripe(
     currency: str,
     received_at: dt.datetime,
     recurring_donation: RecurringDonation | None = None,
+    failed_attempt_ids: list[str] | tuple[str, ...] = (),
 ) -> tuple[Donation, bool]:
-    """One succeeded gift, once per Stripe payment. Amounts are minor units: JPY 1000 is ¥1,000."""
+    """One succeeded gift, once per Stripe payment. Amounts are minor units: JPY 1000 is ¥1,000.
+
+    A failed attempt at the same payment, recorded earlier under ``external_id`` or one of
+    ``failed_attempt_ids``, becomes this gift instead of leaving a second row. Returns the donation
+    and whether this call made it a succeeded gift.
+    """
+    keys = list(dict.fromkeys([external_id, *failed_attempt_ids]))
+    earlier = Donation.objects.select_for_update().filter(external_id__in=keys).order_by("pk").first()
+    if earlier is not None and earlier.status != Donation.Status.FAILED:
+        return earlier, False  # recorded already: a redelivery, or a later event about the same payment
     first_gift = not Donation.objects.filter(donor=donor, status=Donation.Status.SUCCEEDED).exists()
-    donation, created = Donation.objects.get_or_create(
+    if earlier is not None:
+        # The donor's retry went through: the failed attempt is now the gift, keyed as refunds name it.
+        earlier.status = Donation.Status.SUCCEEDED
+        earlier.amount = amount
+        earlier.currency = currency.upper()
+        earlier.received_at = received_at
+        earlier.external_id = external_id
+        earlier.recurring_donation = earlier.recurring_donation or recurring_donation
+        earlier.save(
+            update_fields=["status", "amount", "currency", "received_at", "external_id", "recurring_donation"]
+        )
+        donation, created = earlier, True
+    else:
+        donation, created = Donation.objects.get_or_create(
+            external_id=external_id,
+            defaults={
+                "donor": donor,
+                "amount": amount,
+                "currency": currency.upper(),
+                "received_at": received_at,
+                "method": Donation.Method.CARD,
+                "recurring_donation": recurring_donation,
+                "status": Donation.Status.SUCCEEDED,
+            },
+        )
+    if created and first_gift:
+        transaction.on_commit(lambda: _thank_later(donation.pk))
+    return donation, created
+
+
+def donation_record_failed_from_stripe(
+    *,
+    donor: Donor,
+    external_id: str,
+    amount: int,
+    currency: str,
+    attempted_at: dt.datetime,
+    recurring_donation: RecurringDonation | None = None,
+) -> tuple[Donation, bool]:
+    """A payment that failed, once per Stripe payment, so fundraisers see who tried to give.
+
+    Never touches a row already recorded for that payment: a failure that arrives after the
+    success (Stripe does not deliver in order) must not turn a gift into a failure.
+    """
+    return Donation.objects.get_or_create(
         external_id=external_id,
         defaults={
             "donor": donor,
             "amount": amount,
             "currency": currency.upper(),
-            "received_at": received_at,
+            "received_at": attempted_at,
             "method": Donation.Method.CARD,
             "recurring_donation": recurring_donation,
-            "status": Donation.Status.SUCCEEDED,
+            "status": Donation.Status.FAILED,
         },
     )
-    if created and first_gift:
-        transaction.on_commit(lambda: _thank_later(donation.pk))
-    return donation, created
+
+
+def donation_refund_record(*, donation: Donation, amount_refunded: int, fully_refunded: bool) -> bool:
+    """Record what has been refunded of a gift so far (Stripe's cumulative figure). Returns whether it changed.
+
+    Only ever goes up: an older or repeated refund event carries a smaller or equal figure and
+    changes nothing. A full refund marks the gift refunded; a partial one leaves it succeeded, and
+    its net amount (amount - amount_refunded) is what the NPO keeps.
+    """
+    if donation.status == Donation.Status.FAILED:
+        return False  # nothing was received, so nothing can be refunded
+    amount_refunded = min(max(int(amount_refunded), 0), donation.amount)
+    if fully_refunded:
+        amount_refunded = donation.amount
+    fields = []
+    if amount_refunded > donation.amount_refunded:
+        donation.amount_refunded = amount_refunded
+        fields.append("amount_refunded")
+    if donation.amount_refunded >= donation.amount and donation.status != Donation.Status.REFUNDED:
+        donation.status = Donation.Status.REFUNDED
+        fields.append("status")
+    if fields:
+        donation.save(update_fields=fields)
+    return bool(fields)
 
 
 def _thank_later(donation_id: int) -> None:
@@ -334,20 +436,26 @@ def _thank_later(donation_id: int) -> None:
 # ---- event handlers: each returns the event's outcome -----------------------------------------------
 
 
-def _on_checkout_completed(event: StripeEvent) -> str:
-    session = event.data_object
-    if session.get("payment_status") not in ("paid", "no_payment_required"):
-        return StripeEvent.Status.IGNORED
+def _checkout_donor(session: dict[str, Any]) -> Donor:
     details = session.get("customer_details") or {}
-    language = _event_language(session)
-    subscription_id = session.get("subscription") or ""
-    donor = donor_for_stripe_customer(
+    return donor_for_stripe_customer(
         customer_id=session.get("customer"),
         email=details.get("email") or session.get("customer_email"),
         name=details.get("name") or "",
-        language=language,
-        prefer_customer=bool(subscription_id),
+        language=_event_language(session),
+        prefer_customer=bool(session.get("subscription")),
     )
+
+
+def _on_checkout_completed(event: StripeEvent) -> str:
+    """checkout.session.completed, and checkout.session.async_payment_succeeded for payment methods
+    that settle later (the session then says "paid")."""
+    session = event.data_object
+    if session.get("payment_status") not in ("paid", "no_payment_required"):
+        # A payment method that settles later: the async_payment_succeeded/failed event decides.
+        return StripeEvent.Status.IGNORED
+    subscription_id = session.get("subscription") or ""
+    donor = _checkout_donor(session)
     currency = session.get("currency") or "jpy"
     if session.get("mode") == "subscription" and subscription_id:
         recurring, _created = _recurring_for(
@@ -374,36 +482,89 @@ def _on_checkout_completed(event: StripeEvent) -> str:
     return StripeEvent.Status.IGNORED
 
 
-def _on_invoice_paid(event: StripeEvent) -> str:
-    invoice = event.data_object
-    subscription_id = _invoice_subscription_id(invoice)
-    if not subscription_id or not invoice.get("amount_paid"):
-        return StripeEvent.Status.IGNORED
+def _on_checkout_async_payment_failed(event: StripeEvent) -> str:
+    """The bank debit or transfer behind a completed Checkout did not arrive: the first gift failed.
+
+    Card declines never get here (Checkout shows them and the donor tries again on the page).
+    """
+    session = event.data_object
+    donor = _checkout_donor(session)
+    currency = session.get("currency") or "jpy"
+    subscription_id = session.get("subscription") or ""
+    if session.get("mode") == "subscription" and subscription_id:
+        # The failed payment itself comes with invoice.payment_failed, which names it.
+        recurring, _created = _recurring_for(
+            subscription_id=subscription_id,
+            donor=donor,
+            amount=int(session.get("amount_total") or 0),
+            currency=currency,
+            started_at=event.created,
+            status=Status.INCOMPLETE,
+        )
+        # This was the first payment: once any gift has been paid, the failure is old news.
+        never_paid = _status_after_failure(recurring) == Status.INCOMPLETE
+        if never_paid and _clock_allows(subscription_id=subscription_id, event=event):
+            _set_status(recurring, Status.INCOMPLETE, when=event.created)
+        return StripeEvent.Status.PROCESSED
+    if session.get("mode") == "payment" and session.get("payment_intent"):
+        donation_record_failed_from_stripe(
+            donor=donor,
+            external_id=session["payment_intent"],
+            amount=int(session.get("amount_total") or 0),
+            currency=currency,
+            attempted_at=event.created,
+        )
+        return StripeEvent.Status.PROCESSED
+    return StripeEvent.Status.IGNORED
+
+
+def _status_after_failure(recurring: RecurringDonation) -> str:
+    """past_due for a membership that has been paid before; one never paid stays incomplete."""
+    paid_before = recurring.donations.filter(
+        status__in=(Donation.Status.SUCCEEDED, Donation.Status.REFUNDED)
+    ).exists()
+    return Status.PAST_DUE if paid_before else Status.INCOMPLETE
+
+
+def _invoice_recurring(
+    event: StripeEvent, invoice: dict[str, Any], subscription_id: str, *, status: str
+) -> RecurringDonation:
+    """The membership an invoice belongs to, locked; made (with its donor) if the invoice is first."""
     recurring = (
         RecurringDonation.objects.select_for_update(of=("self",))
         .select_related("donor")
         .filter(external_id=subscription_id)
         .first()
     )
-    if recurring is None:
-        metadata = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("metadata") or {}
-        donor = donor_for_stripe_customer(
-            customer_id=invoice.get("customer"),
-            email=invoice.get("customer_email"),
-            name=invoice.get("customer_name") or "",
-            language=_event_language({"metadata": metadata}),
-            prefer_customer=True,
-        )
-        lines = (invoice.get("lines") or {}).get("data") or []
-        amount = int(lines[0].get("amount") or 0) if lines else int(invoice["amount_paid"])
-        recurring, _created = _recurring_for(
-            subscription_id=subscription_id,
-            donor=donor,
-            amount=amount,
-            currency=invoice.get("currency") or "jpy",
-            started_at=event.created,
-            status=Status.ACTIVE,
-        )
+    if recurring is not None:
+        return recurring
+    metadata = ((invoice.get("parent") or {}).get("subscription_details") or {}).get("metadata") or {}
+    donor = donor_for_stripe_customer(
+        customer_id=invoice.get("customer"),
+        email=invoice.get("customer_email"),
+        name=invoice.get("customer_name") or "",
+        language=_event_language({"metadata": metadata}),
+        prefer_customer=True,
+    )
+    lines = (invoice.get("lines") or {}).get("data") or []
+    amount = int(lines[0].get("amount") or 0) if lines else int(invoice.get("amount_due") or 0)
+    recurring, _created = _recurring_for(
+        subscription_id=subscription_id,
+        donor=donor,
+        amount=amount,
+        currency=invoice.get("currency") or "jpy",
+        started_at=event.created,
+        status=status,
+    )
+    return recurring
+
+
+def _on_invoice_paid(event: StripeEvent) -> str:
+    invoice = event.data_object
+    subscription_id = _invoice_subscription_id(invoice)
+    if not subscription_id or not invoice.get("amount_paid"):
+        return StripeEvent.Status.IGNORED
+    recurring = _invoice_recurring(event, invoice, subscription_id, status=Status.ACTIVE)
     donation_record_from_stripe(
         donor=recurring.donor,
         external_id=_invoice_payment_id(invoice),
@@ -413,6 +574,7 @@ def _on_invoice_paid(event: StripeEvent) -> str:
             (invoice.get("status_transitions") or {}).get("paid_at") or event.payload["created"]
         ),
         recurring_donation=recurring,
+        failed_attempt_ids=_invoice_attempt_ids(invoice),
     )
     if _clock_allows(subscription_id=subscription_id, event=event):
         _set_status(recurring, Status.ACTIVE, when=event.created)
@@ -424,12 +586,29 @@ def _on_invoice_payment_failed(event: StripeEvent) -> str:
     subscription_id = _invoice_subscription_id(invoice)
     if not subscription_id:
         return StripeEvent.Status.IGNORED
-    recurring = RecurringDonation.objects.select_for_update().filter(external_id=subscription_id).first()
-    if recurring is None:
-        # A first payment that failed: Checkout lets the donor try again; nothing to record yet.
-        return StripeEvent.Status.IGNORED
-    if _clock_allows(subscription_id=subscription_id, event=event):
-        _set_status(recurring, Status.PAST_DUE, when=event.created)
+    attempt_ids = _invoice_attempt_ids(invoice)
+    if invoice.get("billing_reason") == "subscription_create":
+        recurring = _invoice_recurring(event, invoice, subscription_id, status=Status.INCOMPLETE)
+        # The donor's first gift failed: kept as a failed donation (its retry turns it into the gift).
+        donation_record_failed_from_stripe(
+            donor=recurring.donor,
+            external_id=attempt_ids[0],
+            amount=int(invoice.get("amount_due") or 0),
+            currency=invoice.get("currency") or "jpy",
+            attempted_at=event.created,
+            recurring_donation=recurring,
+        )
+    else:
+        recurring = RecurringDonation.objects.select_for_update().filter(external_id=subscription_id).first()
+        if recurring is None:
+            return StripeEvent.Status.IGNORED  # a renewal of a gift that began before the CRM knew it
+    # A failure delivered after the retry that paid the same invoice (same second, so the clock
+    # cannot tell them apart) must not set the membership back.
+    paid_in_the_end = (
+        Donation.objects.filter(external_id__in=attempt_ids).exclude(status=Donation.Status.FAILED).exists()
+    )
+    if not paid_in_the_end and _clock_allows(subscription_id=subscription_id, event=event):
+        _set_status(recurring, _status_after_failure(recurring), when=event.created)
     return StripeEvent.Status.PROCESSED
 
 
@@ -465,22 +644,29 @@ def _on_subscription_changed(event: StripeEvent) -> str:
 
 
 def _on_charge_refunded(event: StripeEvent) -> str:
+    """charge.refunded, for full and partial refunds: the charge carries the cumulative refunded amount.
+
+    charge.refund.updated is not handled: it carries one Refund (its own amount, not the total), and
+    the refunds Stripe sends it for are ones whose status changes later (a refund that fails returns
+    the money to the NPO); keeping those right needs a record per refund, see the README.
+    """
     charge = event.data_object
-    candidates = [charge.get("payment_intent"), charge.get("invoice")]
-    donation = (
-        Donation.objects.select_for_update().filter(external_id__in=[c for c in candidates if c]).first()
-    )
+    candidates = [c for c in (charge.get("payment_intent"), charge.get("invoice")) if c]
+    donation = Donation.objects.select_for_update().filter(external_id__in=candidates).first()
     if donation is None:
         return StripeEvent.Status.IGNORED
-    # A partial refund leaves the gift standing; only a full refund undoes it.
-    if charge.get("refunded") and donation.status != Donation.Status.REFUNDED:
-        donation.status = Donation.Status.REFUNDED
-        donation.save(update_fields=["status"])
+    donation_refund_record(
+        donation=donation,
+        amount_refunded=int(charge.get("amount_refunded") or 0),
+        fully_refunded=bool(charge.get("refunded")),
+    )
     return StripeEvent.Status.PROCESSED
 
 
 EVENT_HANDLERS: dict[str, Callable[[StripeEvent], str]] = {
     "checkout.session.completed": _on_checkout_completed,
+    "checkout.session.async_payment_succeeded": _on_checkout_completed,
+    "checkout.session.async_payment_failed": _on_checkout_async_payment_failed,
     "invoice.paid": _on_invoice_paid,
     "invoice.payment_failed": _on_invoice_payment_failed,
     "customer.subscription.created": _on_subscription_changed,

@@ -360,8 +360,14 @@ class FakeStripe:
         }
 
     def complete_checkout(self, session_id: str, *, email: str = "donor@example.org", name: str = "山田 花子",
-                          created: int | None = None) -> list[dict[str, Any]]:
-        """The donor pays on the Checkout page. Returns the events Stripe sends, in a typical order."""
+                          created: int | None = None, payment: str = "paid") -> list[dict[str, Any]]:
+        """The donor pays on the Checkout page. Returns the events Stripe sends, in a typical order.
+
+        ``payment="pending"``: a payment method that settles later (bank debit or transfer); the
+        session completes unpaid and ``settle_async_payment`` decides.
+        """
+        if payment == "pending":
+            return self._complete_checkout_pending(session_id, email=email, name=name, created=created)
         now = int(time.time()) if created is None else created
         with self.lock:
             session = self.state.objects[session_id]
@@ -389,17 +395,7 @@ class FakeStripe:
                     "customer": customer_id, "latest_charge": charge["id"], "status": "succeeded",
                     "metadata": {}}, created=now))
                 return events
-            subscription = self._store({
-                "id": new_id("sub"), "object": "subscription", "customer": customer_id, "status": "active",
-                "created": now, "start_date": now, "canceled_at": None, "ended_at": None, "pause_collection": None,
-                "cancel_at_period_end": False, "currency": session["currency"],
-                "metadata": dict(session.get("subscription_data", {}).get("metadata", {})),
-                "items": {"object": "list", "data": [{
-                    "id": new_id("si"), "object": "subscription_item", "price": price, "quantity": quantity,
-                    "current_period_start": now, "current_period_end": now + 30 * 86400}],
-                    "has_more": False, "total_count": 1, "url": "/v1/subscription_items"},
-                "latest_invoice": None, "livemode": False,
-            })
+            subscription = self._subscription(customer_id, session, price, quantity, now)
             session["subscription"] = subscription["id"]
             invoice, charge = self._invoice(subscription, now, billing_reason="subscription_create", email=email)
             session["invoice"] = invoice["id"]
@@ -410,6 +406,118 @@ class FakeStripe:
             events.append(self.event("invoice.paid", invoice, created=now))
             events.append(self.event("invoice.payment_succeeded", invoice, created=now))
             return events
+
+    def _complete_checkout_pending(self, session_id: str, *, email: str, name: str,
+                                   created: int | None) -> list[dict[str, Any]]:
+        now = int(time.time()) if created is None else created
+        with self.lock:
+            session = self.state.objects[session_id]
+            email = session.get("customer_email") or email
+            customer = self.create_customer({"email": email, "name": name})
+            events = [self.event("customer.created", customer, created=now)]
+            session.update(status="complete", payment_status="unpaid", customer=customer["id"],
+                           customer_details={"email": email, "name": name, "address": None, "phone": None,
+                                             "tax_exempt": "none", "tax_ids": []})
+            if session["mode"] == "payment":
+                session["payment_intent"] = new_id("pi")
+                events.append(self.event("checkout.session.completed", session, created=now))
+                events.append(self.event("payment_intent.processing", {
+                    "id": session["payment_intent"], "object": "payment_intent", "status": "processing",
+                    "amount": session["amount_total"], "currency": session["currency"],
+                    "customer": customer["id"], "metadata": {}}, created=now))
+                return events
+            price, quantity = session["_line_items"][0]["price"], session["_line_items"][0]["quantity"]
+            subscription = self._subscription(customer["id"], session, price, quantity, now, status="incomplete")
+            session["subscription"] = subscription["id"]
+            invoice, _charge = self._invoice(subscription, now, billing_reason="subscription_create", email=email,
+                                             paid=False)
+            invoice["payments"]["data"][0]["status"] = "processing"
+            session["invoice"] = invoice["id"]
+            events += [self.event("customer.subscription.created", subscription, created=now),
+                       self.event("invoice.created", invoice | {"status": "draft"}, created=now),
+                       self.event("checkout.session.completed", session, created=now)]
+            return events
+
+    def settle_async_payment(self, session_id: str, *, succeeded: bool,
+                             created: int | None = None) -> list[dict[str, Any]]:
+        """The bank says whether the payment behind a pending Checkout arrived."""
+        now = int(time.time()) if created is None else created
+        with self.lock:
+            session = self.state.objects[session_id]
+            outcome = "checkout.session.async_payment_succeeded" if succeeded else "checkout.session.async_payment_failed"
+            if session["mode"] == "payment":
+                intent_id = session["payment_intent"]
+                charge = self._charge(session["customer"], session["amount_total"], session["currency"], intent_id,
+                                      now)
+                if succeeded:
+                    session["payment_status"] = "paid"
+                    return [self.event("charge.succeeded", charge, created=now),
+                            self.event("payment_intent.succeeded", {
+                                "id": intent_id, "object": "payment_intent", "status": "succeeded",
+                                "amount": session["amount_total"], "amount_received": session["amount_total"],
+                                "currency": session["currency"], "customer": session["customer"],
+                                "latest_charge": charge["id"], "metadata": {}}, created=now),
+                            self.event(outcome, session, created=now)]
+                charge.update(paid=False, status="failed", amount_captured=0)
+                return [self.event("charge.failed", charge, created=now),
+                        self.event("payment_intent.payment_failed", {
+                            "id": intent_id, "object": "payment_intent", "status": "requires_payment_method",
+                            "amount": session["amount_total"], "currency": session["currency"],
+                            "customer": session["customer"], "metadata": {}}, created=now),
+                        self.event(outcome, session, created=now)]
+        events = self.pay_invoice(session["invoice"], created=now, succeeded=succeeded)
+        with self.lock:
+            if succeeded:
+                session["payment_status"] = "paid"
+            events.append(self.event(outcome, session, created=now))
+        return events
+
+    def pay_invoice(self, invoice_id: str, *, created: int | None = None, succeeded: bool = True) -> list[dict]:
+        """An attempt at an open invoice (Stripe's retry, or the donor's) with its payment intent."""
+        now = int(time.time()) if created is None else created
+        with self.lock:
+            invoice = self.state.objects[invoice_id]
+            subscription = self.state.objects[invoice["parent"]["subscription_details"]["subscription"]]
+            payment = invoice["payments"]["data"][0]
+            intent_id = payment["payment"]["payment_intent"]
+            charge = self._charge(invoice["customer"], invoice["amount_due"], invoice["currency"], intent_id, now)
+            invoice["attempt_count"] += 1
+            previous = {"status": subscription["status"]}
+            if not succeeded:
+                charge.update(paid=False, status="failed", amount_captured=0)
+                payment["status"] = "open"
+                events = [self.event("charge.failed", charge, created=now),
+                          self.event("invoice.payment_failed", invoice, created=now)]
+                if subscription["status"] == "active":
+                    subscription["status"] = "past_due"
+                    events.append(self.event("customer.subscription.updated", subscription, created=now,
+                                             previous_attributes=previous))
+                return events
+            payment["status"] = "paid"
+            invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0,
+                           status_transitions={"paid_at": now})
+            events = [self.event("charge.succeeded", charge, created=now),
+                      self.event("invoice.paid", invoice, created=now),
+                      self.event("invoice.payment_succeeded", invoice, created=now)]
+            if subscription["status"] != "active":
+                subscription["status"] = "active"
+                events.append(self.event("customer.subscription.updated", subscription, created=now,
+                                         previous_attributes=previous))
+            return events
+
+    def _subscription(self, customer_id: str, session: dict[str, Any], price: dict[str, Any], quantity: int,
+                      now: int, *, status: str = "active") -> dict[str, Any]:
+        return self._store({
+            "id": new_id("sub"), "object": "subscription", "customer": customer_id, "status": status,
+            "created": now, "start_date": now, "canceled_at": None, "ended_at": None, "pause_collection": None,
+            "cancel_at_period_end": False, "currency": session["currency"],
+            "metadata": dict(session.get("subscription_data", {}).get("metadata", {})),
+            "items": {"object": "list", "data": [{
+                "id": new_id("si"), "object": "subscription_item", "price": price, "quantity": quantity,
+                "current_period_start": now, "current_period_end": now + 30 * 86400}],
+                "has_more": False, "total_count": 1, "url": "/v1/subscription_items"},
+            "latest_invoice": None, "livemode": False,
+        })
 
     def _charge(self, customer_id: str | None, amount: int, currency: str, intent_id: str, now: int) -> dict:
         return self._store({
@@ -515,13 +623,25 @@ class FakeStripe:
             return [self.event("customer.subscription.updated", subscription, created=now,
                                previous_attributes={"items": {"data": [{"price": _public(old)}]}})]
 
-    def refund(self, charge_id: str, *, created: int | None = None) -> list[dict]:
+    def refund(self, charge_id: str, *, amount: int | None = None, created: int | None = None) -> list[dict]:
+        """A refund of ``amount`` (all that is left by default). Like Stripe, the charge then carries the
+        cumulative ``amount_refunded`` and ``refunded`` only once all of it is back with the donor."""
         now = int(time.time()) if created is None else created
         with self.lock:
             charge = self.state.objects[charge_id]
-            charge.update(refunded=True, amount_refunded=charge["amount"])
-            return [self.event("charge.refunded", charge, created=now,
-                               previous_attributes={"refunded": False, "amount_refunded": 0})]
+            previous = {"refunded": charge["refunded"], "amount_refunded": charge["amount_refunded"]}
+            left = charge["amount"] - charge["amount_refunded"]
+            amount = left if amount is None else amount
+            if not 0 < amount <= left:
+                raise StripeError(400, f"Refund amount ({amount}) is greater than unrefunded amount on charge "
+                                  f"({left})", param="amount")
+            refund = {"id": new_id("re"), "object": "refund", "amount": amount, "charge": charge_id,
+                      "currency": charge["currency"], "payment_intent": charge["payment_intent"],
+                      "status": "succeeded", "created": now}
+            charge["amount_refunded"] += amount
+            charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+            charge.setdefault("_refunds", []).append(refund)
+            return [self.event("charge.refunded", charge, created=now, previous_attributes=previous)]
 
 
 def _public(obj: dict[str, Any]) -> dict[str, Any]:
