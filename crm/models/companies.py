@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from crm.querysets import PartnerCompanyQuerySet, normalise_text
@@ -11,6 +12,12 @@ from crm.querysets import PartnerCompanyQuerySet, normalise_text
 class PartnerCompany(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English site; the Japanese name is shown there when this is empty."),
+    )
     website = models.URLField(_("website"), blank=True)
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -53,6 +60,12 @@ class PartnerCompany(models.Model):
         return self.name
 
     @property
+    def site_name(self) -> str:
+        """The name for the language being rendered: English pages show the English name if there is one."""
+        language = (translation.get_language() or "ja").split("-")[0]
+        return self.name_en if language == "en" and self.name_en else self.name
+
+    @property
     def relationship_kinds(self) -> list[str]:
         return [
             str(self._meta.get_field(f).verbose_name) for f in self.RELATIONSHIP_FIELDS if getattr(self, f)
@@ -60,4 +73,4 @@ class PartnerCompany(models.Model):
 
     @property
     def search_name(self) -> str:
-        return normalise_text(f"{self.name} {self.name_kana}")
+        return normalise_text(f"{self.name} {self.name_kana} {self.name_en}")

@@ -221,6 +221,7 @@ def partners_ensure(*, images: dict[str, Any], report: LoadReport) -> None:
             name=item["name"]["ja"],
             defaults={
                 "name_kana": item["name_kana"],
+                "name_en": item["name"]["en"],
                 "logo": images[item["logo"]],
                 "show_on_site": True,
                 "site_order": order * 10,

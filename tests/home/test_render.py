@@ -80,6 +80,18 @@ def test_partner_block_renders_companies_flagged_for_the_site(client, site_tree)
     assert "Hidden Corp" not in html
 
 
+def test_partner_block_shows_the_english_name_on_english_pages(client, site_tree):
+    PartnerCompany = apps.get_model("crm", "PartnerCompany")
+    PartnerCompany.objects.create(
+        name="コニカミノルタ株式会社", name_en="Konica Minolta, Inc.", show_on_site=True, site_order=1
+    )
+    PartnerCompany.objects.create(name="株式会社まだ英名なし", show_on_site=True, site_order=2)
+    ja, en = html_of(client.get("/")), html_of(client.get("/en/"))
+    assert "コニカミノルタ株式会社" in ja and "Konica Minolta, Inc." not in ja
+    assert "Konica Minolta, Inc." in en and "コニカミノルタ株式会社" not in en
+    assert "株式会社まだ英名なし" in en  # no English name yet: the Japanese one rather than nothing
+
+
 def test_testimonials_without_consent_or_not_live_are_never_shown(client, site_tree):
     shown, hidden = site_tree["testimonials"]
     hidden.consent_to_publish = False
