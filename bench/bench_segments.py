@@ -1,8 +1,10 @@
 """Counting saved segments at 100,000 donors and 1,000,000 donations on PostgreSQL.
 
     .venv/bin/python -m bench.bench_segments [--donors 100000] [--donations 1000000] [--explain]
+        [--database NAME]
 
-Drops and re-creates postgres://postgres@127.0.0.1:5432/bench_segments, migrates it and fills it
+Drops and re-creates postgres://postgres@127.0.0.1:5432/bench_segments (or --database NAME, so
+two people benchmarking at once don't drop each other's database), migrates it and fills it
 in SQL (INSERT ... SELECT generate_series: seconds, not the ORM's minutes), then counts five
 segments a fundraiser would build, each compiled by the real rule compiler (crm.segments) into one
 query. Figures are the median of 5 counts per segment in milliseconds, and the slowest of them;
@@ -23,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "bench_segments"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 REPEATS = 5
 TARGET_MS = 300
 TODAY = "2026-06-15"
@@ -78,13 +79,21 @@ SEGMENTS: dict[str, dict] = {
 }
 
 
-def run(donors: int = 100_000, donations: int = 1_000_000, explain: bool = False) -> dict:
+def run(
+    donors: int = 100_000, donations: int = 1_000_000, explain: bool = False, database: str = DB_NAME
+) -> dict:
     import psycopg
 
+    if not database.isidentifier():
+        raise ValueError(f"not a plain database name: {database!r}")
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        c.execute(f"CREATE DATABASE {DB_NAME}")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", "DATABASE_URL": PG_URL}
+        c.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        c.execute(f"CREATE DATABASE {database}")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+    }
     args = [sys.executable, "-m", "bench.bench_segments", "--child"]
     args += ["--donors", str(donors), "--donations", str(donations)] + (["--explain"] if explain else [])
     proc = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=None, text=True)
@@ -254,10 +263,11 @@ if __name__ == "__main__":
     parser.add_argument("--donors", type=int, default=100_000)
     parser.add_argument("--donations", type=int, default=1_000_000)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--database", default=DB_NAME, help="PostgreSQL database to drop and fill")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.donors, args.donations, args.explain), ensure_ascii=False))
     else:
-        result = run(args.donors, args.donations, args.explain)
+        result = run(args.donors, args.donations, args.explain, args.database)
         print(json.dumps({"bench": "segments", **result}, ensure_ascii=False))

@@ -203,8 +203,6 @@ PG_INDEXES = {
 
 def postgresql_install() -> list[str]:
     statements = [PG_RECOUNT_FUNCTIONS]
-    for name, columns in PG_INDEXES.items():
-        statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {GIVING_TABLE} {columns};")
     for name, table, event, referencing, body in _PG_TRIGGERS:
         statements.append(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -225,8 +223,23 @@ def postgresql_uninstall() -> list[str]:
         statements.append(f"DROP FUNCTION IF EXISTS {name}();")
     statements.append("DROP FUNCTION IF EXISTS crm_giving_recount_gifts(bigint[]);")
     statements.append("DROP FUNCTION IF EXISTS crm_giving_recount_membership(bigint[]);")
-    statements += [f"DROP INDEX IF EXISTS {name};" for name in PG_INDEXES]
     return statements
+
+
+def index_statements(vendor: str) -> list[str]:
+    """Indexes beyond the model's (created by the migration, not by the trigger check)."""
+    if vendor != "postgresql":
+        return []
+    return [
+        f"CREATE INDEX IF NOT EXISTS {name} ON {GIVING_TABLE} {columns};"
+        for name, columns in PG_INDEXES.items()
+    ]
+
+
+def drop_index_statements(vendor: str) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [f"DROP INDEX IF EXISTS {name};" for name in PG_INDEXES]
 
 
 # --- SQLite ----------------------------------------------------------------------------------------

@@ -5,18 +5,24 @@ from django.db import migrations, models
 
 
 def install_and_fill(apps, schema_editor):
+    from crm import giving_sql
     from crm.services.giving import giving_rebuild, giving_triggers_install
 
     alias = schema_editor.connection.alias
+    for statement in giving_sql.index_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
     # Triggers first, then the fill: a donor or gift written meanwhile is counted by one or the other.
     giving_triggers_install(using=alias)
     giving_rebuild(using=alias)
 
 
 def uninstall(apps, schema_editor):
+    from crm import giving_sql
     from crm.services.giving import giving_triggers_uninstall
 
     giving_triggers_uninstall(using=schema_editor.connection.alias)
+    for statement in giving_sql.drop_index_statements(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -6,12 +6,18 @@ A rule tree is plain JSON, the shape the admin form stores:
      "rules": [{"field": "lifetime_value", "operator": "gte", "value": "50000"},
                {"match": "any", "rules": [...]}]}
 
-Every rule becomes `id IN (SELECT donor_id ...)` (or NOT IN) over donations, recurring donations,
-tags or invitations, so a whole segment is evaluated by the database as a single query: counting
-100,000 donors never loads one into Python. IN rather than a correlated EXISTS because the
-database runs an uncorrelated subquery once and hashes it, under AND, OR and NOT alike; EXISTS
-under OR is re-run for every donor (measured in bench/bench_segments.py: seconds at 1,000,000
-donations, where IN takes milliseconds).
+Every rule becomes `id IN (SELECT donor_id ...)` (or NOT IN) over the stored giving summaries,
+donations, recurring donations, tags or invitations, so a whole segment is evaluated by the database
+as a single query: counting 100,000 donors never loads one into Python. IN rather than a correlated
+EXISTS because the database runs an uncorrelated subquery once and hashes it, under AND, OR and NOT
+alike; EXISTS under OR is re-run for every donor (measured in bench/bench_segments.py: seconds at
+1,000,000 donations, where IN takes milliseconds).
+
+Lifetime value, first and last gift, membership, monthly amount and tenure read the per-donor
+summary (crm_donorgiving, kept by triggers) instead of aggregating 1,000,000 donations per count;
+like the donor listing, its gift figures are succeeded gifts in JPY, lifetime value net of refunds.
+"Gave in year" still reads the donations (a year in the middle of someone's giving is not in the
+summary), through the index of succeeded gift dates.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -201,41 +207,54 @@ def _active_recurring(**filters: Any) -> QuerySet:
     return _recurring(status="active", **filters)
 
 
+def _giving(**filters: Any) -> QuerySet:
+    from crm.models import DonorGiving
+
+    return DonorGiving.objects.filter(**filters)
+
+
 def _monthly_between(low: int | None, high: int | None) -> Q:
     """Members whose active gifts add up to low..high a month (a yearly gift counts as a twelfth)."""
-    totals = (
-        _active_recurring()
-        .order_by()
-        .values("donor_id")
-        .annotate(
-            monthly=Sum(
-                Case(
-                    When(interval="year", then=F("amount") / 12),
-                    default=F("amount"),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-    )
+    filters: dict[str, Any] = {"is_member": True}
     if low is not None:
-        totals = totals.filter(monthly__gte=low)
+        filters["monthly_amount__gte"] = low
     if high is not None:
-        totals = totals.filter(monthly__lte=high)
-    return _donors_in(totals)
+        filters["monthly_amount__lte"] = high
+    return _donors_in(_giving(**filters))
 
 
 def _lifetime_between(low: int | None, high: int | None) -> Q:
-    """Lifetime value in JPY; a donor who never gave has 0, so "at most" includes them."""
-    totals = _gifts(currency="JPY").order_by().values("donor_id").annotate(total=Sum("amount"))
+    """Lifetime value in JPY, net of refunds; a donor who never gave has 0, so "at most" includes them."""
+    filters: dict[str, Any] = {}
     if low is not None and low > 0:
-        # One pass over donations whatever the bounds: the range goes into the same HAVING.
-        totals = totals.filter(total__gte=low)
-        if high is not None:
-            totals = totals.filter(total__lte=high)
-        return _donors_in(totals)
+        filters["lifetime_value__gte"] = low
     if high is not None:
-        return ~_donors_in(totals.filter(total__gt=high))
-    return Q()
+        filters["lifetime_value__lte"] = high
+    return _donors_in(_giving(**filters)) if filters else Q()
+
+
+def _last_gift_between(start: datetime.datetime, end: datetime.datetime) -> Q:
+    return _donors_in(_giving(last_gift_at__gte=start, last_gift_at__lt=end))
+
+
+def _gave_in_x_not_y(gave: int, not_gave: int) -> Q:
+    """Gave in year `gave`, not in year `not_gave`.
+
+    When the later year is the one without gifts, a last gift inside `gave` settles it from the
+    summary alone (nothing came after it). Only donors whose last gift is later than `gave` but not
+    in `not_gave` (a gift dated in a future year; a gap year between the two) need the donations;
+    the database evaluates those subqueries only if such a donor exists, so the usual "gave last
+    year, not this year" costs one pass over the summaries.
+    """
+    gave_range, not_gave_range = _year_range(gave), _year_range(not_gave)
+    exact = _gave_between(*gave_range) & ~_gave_between(*not_gave_range)
+    if gave >= not_gave:
+        return exact
+    # One subquery, usually empty (for last year / this year: a last gift dated next year or later).
+    later = _giving(last_gift_at__gte=gave_range[1]).exclude(
+        last_gift_at__gte=not_gave_range[0], last_gift_at__lt=not_gave_range[1]
+    )
+    return _last_gift_between(*gave_range) | (_donors_in(later) & exact)
 
 
 def _gave_between(start: datetime.datetime, end: datetime.datetime) -> Q:
@@ -273,11 +292,11 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
     if field == "membership":
         value = _one(rule).lower()
         if value == "member":
-            q = _donors_in(_active_recurring())
+            q = _donors_in(_giving(is_member=True))
         elif value in {"past_due", "paused"}:
             q = _donors_in(_recurring(status=value))
         elif value == "former":
-            q = _donors_in(_recurring(status="canceled")) & ~_donors_in(_active_recurring())
+            q = _donors_in(_recurring(status="canceled")) & ~_donors_in(_giving(is_member=True))
         elif value == "never":
             q = ~_donors_in(_recurring().exclude(status="incomplete"))
         else:
@@ -303,35 +322,36 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
     if field == "tenure_months":
         months = _bounded(_one(rule, _int), 0, 1200, _("Months"))
         cutoff = _start_of(_months_before(today, months))
+        # member_since: when the earliest of the donor's active monthly gifts started.
         if op == "gte":
-            return _donors_in(_active_recurring(started_at__lt=cutoff + datetime.timedelta(days=1)))
-        return _donors_in(_active_recurring()) & ~_donors_in(_active_recurring(started_at__lt=cutoff))
+            return _donors_in(_giving(is_member=True, member_since__lt=cutoff + datetime.timedelta(days=1)))
+        return _donors_in(_giving(is_member=True, member_since__gte=cutoff))
 
     if field == "first_gift":
         if op == "between":
             start, end = _two(rule, _date)
-            return ~_donors_in(_gifts(received_at__lt=_start_of(start))) & _gave_between(
-                _start_of(start), _start_of(end + datetime.timedelta(days=1))
+            return _donors_in(
+                _giving(
+                    first_gift_at__gte=_start_of(start),
+                    first_gift_at__lt=_start_of(end + datetime.timedelta(days=1)),
+                )
             )
         day = _start_of(_one(rule, _date))
         if op == "before":
-            return _donors_in(_gifts(received_at__lt=day))
-        return _donors_in(_gifts(received_at__gte=day)) & ~_donors_in(_gifts(received_at__lt=day))
+            return _donors_in(_giving(first_gift_at__lt=day))
+        return _donors_in(_giving(first_gift_at__gte=day))
 
     if field == "last_gift":
         if op == "between":
             start, end = _two(rule, _date)
-            after_end = _start_of(end + datetime.timedelta(days=1))
-            return _gave_between(_start_of(start), after_end) & ~_donors_in(
-                _gifts(received_at__gte=after_end)
-            )
+            return _last_gift_between(_start_of(start), _start_of(end + datetime.timedelta(days=1)))
         if op == "within_days":
             days = _bounded(_one(rule, _int), 0, 36500, _("Days"))
-            return _donors_in(_gifts(received_at__gte=timezone.now() - datetime.timedelta(days=days)))
+            return _donors_in(_giving(last_gift_at__gte=timezone.now() - datetime.timedelta(days=days)))
         day = _start_of(_one(rule, _date))
         if op == "before":
-            return _donors_in(_gifts(received_at__lt=day)) & ~_donors_in(_gifts(received_at__gte=day))
-        return _donors_in(_gifts(received_at__gte=day))
+            return _donors_in(_giving(last_gift_at__lt=day))
+        return _donors_in(_giving(last_gift_at__gte=day))
 
     if field == "gave_in_year":
         q = _gave_between(*_year_range(_one(rule, _year)))
@@ -342,7 +362,7 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
             gave, not_gave = today.year - 1, today.year
         else:
             gave, not_gave = _two(rule, _year)
-        return _gave_between(*_year_range(gave)) & ~_gave_between(*_year_range(not_gave))
+        return _gave_in_x_not_y(gave, not_gave)
 
     if field == "lifetime_value":
         if op == "between":
