@@ -10,7 +10,6 @@ from django.shortcuts import render
 from wagtail.models import Locale
 
 from search import selectors
-from search.highlight import excerpt
 
 RESULTS_PER_PAGE = 10
 
@@ -29,10 +28,7 @@ def search(request):
         results = list(selectors.stories_tagged(tag=tag, locale=locale).order_by("-date", "-pk"))
     paginator = Paginator(results, RESULTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    hits = [
-        {"page": result, "excerpt": excerpt(selectors.page_text(result), query)}
-        for result in selectors.prefetch_result_cards(page)
-    ]
+    hits = selectors.result_cards(page, query=query)
 
     context = {
         "search_query": query,

@@ -1,6 +1,7 @@
 """The visitors' search page over the demo site."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
@@ -111,3 +112,21 @@ def test_form_works_without_javascript(demo_site, client):
     assert '<form class="search-form" role="search" method="get" action="/search/">' in html
     assert 'name="query"' in html
     assert "search/autocomplete.js" in html
+
+
+def test_result_cards_show_each_storys_tags(demo_site, client):
+    story = StoryPage.objects.get(slug="thiha-student-from-myanmar", locale__language_code="ja")
+    region = story.region_tags.first()
+    html = client.get("/search/", {"query": story.title}).content.decode()
+    card = html.split('class="search-results"')[1].split("</li>\n  ")[0]
+    assert story.title in card
+    assert f"tag={quote(region.slug)}" in card
+    assert f">{region.name}</a>" in card
+
+
+def test_a_new_tag_reaches_the_filter_once_its_story_is_published(demo_site, client):
+    assert "避難生活" not in client.get("/search/").content.decode()
+    story = StoryPage.objects.get(slug="thiha-student-from-myanmar", locale__language_code="ja")
+    story.topic_tags.add("避難生活")
+    story.save_revision().publish()
+    assert "避難生活" in client.get("/search/").content.decode()
