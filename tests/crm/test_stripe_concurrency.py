@@ -71,3 +71,19 @@ def test_a_whole_checkout_delivered_at_once_twice_over(fake_stripe):
     assert Donation.objects.count() == 1
     assert not StripeEvent.objects.filter(status__in=["failed", "pending"]).exists()
     assert RecurringDonation.objects.get().status == "active"
+
+
+def test_first_invoice_failure_and_its_paid_retry_at_once_leave_one_gift(fake_stripe):
+    now = int(time.time())
+    session = _session(fake_stripe, "monthly")
+    pending = fake_stripe.complete_checkout(session.id, email="retry@example.org", payment="pending",
+                                            created=now - 100)
+    failed = fake_stripe.settle_async_payment(session.id, succeeded=False, created=now - 50)
+    paid = fake_stripe.pay_invoice(fake_stripe.get(session.id)["invoice"], created=now)
+    statuses = _post_all_at_once(pending + failed + paid)
+    assert statuses == [200] * len(pending + failed + paid)
+    assert not StripeEvent.objects.filter(status__in=["failed", "pending"]).exists()
+    donation = Donation.objects.get()
+    assert (donation.status, donation.amount) == ("succeeded", 5000)
+    assert Donor.objects.count() == 1
+    assert RecurringDonation.objects.get().status == "active"
