@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run test install install-dev migrate demo serve worker lint format check-migrations e2e bench \
+.PHONY: run test install install-dev migrate demo serve worker scheduler lint format check-migrations e2e bench \
 	docker-build docker-up clean
 
 $(BIN)/python:
@@ -57,6 +57,10 @@ run: demo
 ## background tasks (Wagtail's and ours) from the database queue
 worker: migrate
 	$(BIN)/python manage.py db_worker --queue-name '*'
+
+## the schedule (crm/tasks_schedule.py): enqueues Mailchimp pushes, reconcile, reminders at their times
+scheduler: migrate
+	$(BIN)/python manage.py crontask --no-heartbeat
 
 ## production settings under gunicorn, as the Docker image runs it (needs SECRET_KEY and ALLOWED_HOSTS)
 serve: install

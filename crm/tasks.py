@@ -28,3 +28,7 @@ def stripe_manage_gift_link_task(*, email: str, link_template: str) -> None:
     from crm.services.stripe_portal import manage_gift_link_request
 
     manage_gift_link_request(email=email, build_url=lambda token: link_template.replace("TOKEN", token))
+
+
+# The scheduler (`manage.py crontask`) imports each app's `tasks` module to find what is scheduled.
+from crm import tasks_schedule  # noqa: E402, F401

@@ -145,7 +145,7 @@ def _compose() -> dict:
 
 def test_compose_has_the_whole_stack():
     services = _compose()["services"]
-    assert set(services) == {"migrate", "web", "worker", "db", "redis", "elasticsearch"}
+    assert set(services) == {"migrate", "web", "worker", "scheduler", "db", "redis", "elasticsearch"}
     assert services["db"]["image"] == "postgres:17"
     assert services["redis"]["image"].startswith("redis:7")
     assert services["elasticsearch"]["build"]["dockerfile"] == "Dockerfile.elasticsearch"
@@ -159,7 +159,7 @@ def test_compose_has_the_whole_stack():
 
 def test_compose_app_services_share_env_wired_to_the_other_services():
     services = _compose()["services"]
-    for name in ("migrate", "web", "worker"):
+    for name in ("migrate", "web", "worker", "scheduler"):
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "cms.settings.production", name
         assert "@db:5432/" in env["DATABASE_URL"], name
@@ -168,6 +168,7 @@ def test_compose_app_services_share_env_wired_to_the_other_services():
         assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), f"{name} must refuse to start without a key"
         assert {"media:/app/media"} <= set(services[name]["volumes"]), name
     assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert services["scheduler"]["command"][:3] == ["python", "manage.py", "crontask"]
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "migrate --noinput" in " ".join(services["migrate"]["command"])

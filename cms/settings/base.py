@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "crontask",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -157,6 +158,9 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
 }
+# The scheduler (`manage.py crontask`, crm/tasks_schedule.py): with Redis, a lock there keeps a
+# second scheduler container from enqueueing everything twice.
+CRONTASK = {"REDIS_URL": ENV.redis_url or None}
 
 # Django 6.1 mailers; production builds this from EMAIL_URL.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
