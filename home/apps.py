@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
-    verbose_name = "Site content"
+    verbose_name = _("Site content")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.querysets import InteractionQuerySet
 
@@ -14,7 +15,8 @@ class Interaction(models.Model):
     class Kind(models.TextChoices):
         CALL = "call", _("Call")
         MEETING = "meeting", _("Meeting")
-        EMAIL = "email", _("Email")
+        # In context: Wagtail's "Email" (shared catalog) is the address, this is the medium.
+        EMAIL = "email", pgettext_lazy("interaction kind", "Email")
         EVENT = "event", _("Event")
         NOTE = "note", _("Note")
 

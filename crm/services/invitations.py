@@ -25,7 +25,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
@@ -498,7 +498,7 @@ def invitations_sync_eligibility(
 def invitation_add_manually(*, donor: Donor, user=None, note: str = "") -> FacebookGroupInvitation:
     """A partner or board member a fundraiser adds by hand: eligible whatever their giving."""
     if donor.erased_at:
-        raise InvitationError("An erased donor cannot be invited.")
+        raise InvitationError(gettext("An erased donor cannot be invited."))
     existing = Invitation.objects.filter(donor=donor).first()
     if existing is None:
         _create_invitations(
@@ -545,10 +545,10 @@ class _SafeDict(dict):
 
 def _send_email(invitation: FacebookGroupInvitation, *, reminder: bool) -> None:
     if not invitation.donor.email:
-        raise InvitationError("The donor has no email address.")
+        raise InvitationError(gettext("The donor has no email address."))
     texts = FacebookGroupSettings.load()
     if not texts.group_url:
-        raise InvitationError("The Facebook group link is not set (Settings → Facebook group).")
+        raise InvitationError(gettext("The Facebook group link is not set (Settings → Facebook group)."))
     subject, body = _render(invitation, texts=texts, reminder=reminder)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.donor.email], fail_silently=False)
 
@@ -793,7 +793,10 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
             if invitation is None:
                 lines.append(
                     MatchLine(
-                        number, line, MatchOutcome.UNMATCHED, detail=f"No invitation has the code {code}."
+                        number,
+                        line,
+                        MatchOutcome.UNMATCHED,
+                        detail=gettext("No invitation has the code %(code)s.") % {"code": code},
                     )
                 )
                 continue
@@ -806,7 +809,8 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
                         MatchOutcome.CONFLICT,
                         invitation=invitation,
                         candidates=named,
-                        detail=f"The code {code} belongs to {invitation.donor.display_name}, the name to another donor.",
+                        detail=gettext("The code %(code)s belongs to %(donor)s, the name to another donor.")
+                        % {"code": code, "donor": invitation.donor.display_name},
                     )
                 )
                 continue
@@ -815,7 +819,10 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
             if not found:
                 lines.append(
                     MatchLine(
-                        number, line, MatchOutcome.UNMATCHED, detail="No donor with this exact name or code."
+                        number,
+                        line,
+                        MatchOutcome.UNMATCHED,
+                        detail=gettext("No donor with this exact name or code."),
                     )
                 )
                 continue
@@ -827,7 +834,7 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
                         line,
                         MatchOutcome.AMBIGUOUS,
                         candidates=found,
-                        detail="Several donors have this name: ask for the join code.",
+                        detail=gettext("Several donors have this name: ask for the join code."),
                     )
                 )
                 continue
@@ -839,7 +846,7 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
                     line,
                     MatchOutcome.DUPLICATE,
                     invitation=invitation,
-                    detail=f"Same donor as line {seen[invitation.pk]}.",
+                    detail=gettext("Same donor as line %(line)s.") % {"line": seen[invitation.pk]},
                 )
             )
             continue
@@ -851,7 +858,8 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
                     line,
                     MatchOutcome.NOT_AWAITING,
                     invitation=invitation,
-                    detail=f"This invitation is {invitation.get_status_display().lower()}.",
+                    detail=gettext("This invitation is %(status)s.")
+                    % {"status": invitation.get_status_display().lower()},
                 )
             )
             continue
