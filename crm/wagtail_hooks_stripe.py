@@ -43,8 +43,14 @@ class StripeEventIndexView(IndexView):
         if instance.status == StripeEvent.Status.FAILED and self.permission_policy.user_has_permission(
             self.request.user, "change"
         ):
-            buttons.append(MenuItem(_("Retry"), url=reverse("crm_stripe_event:retry", args=[quote(instance.pk)]),
-                                    icon_name="rotate", priority=5))
+            buttons.append(
+                MenuItem(
+                    _("Retry"),
+                    url=reverse("crm_stripe_event:retry", args=[quote(instance.pk)]),
+                    icon_name="rotate",
+                    priority=5,
+                )
+            )
         return buttons
 
 
@@ -71,9 +77,13 @@ class StripeEventRetryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Ba
         return str(self.object)
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(
-            form=forms.Form(), action_url=request.path, submit_button_label=_("Retry"),
-        ))
+        return self.render_to_response(
+            self.get_context_data(
+                form=forms.Form(),
+                action_url=request.path,
+                submit_button_label=_("Retry"),
+            )
+        )
 
     def perform_operation(self):
         self.object = stripe_event_retry(stripe_event_id=self.object.pk)
@@ -111,8 +121,17 @@ class StripeEventViewSet(ModelViewSet):
         DateColumn("received_at", label=_("Received")),
         "attempts",
     ]
-    inspect_view_fields = ["event_id", "type", "status", "created", "received_at", "processed_at", "attempts",
-                           "error", "payload"]
+    inspect_view_fields = [
+        "event_id",
+        "type",
+        "status",
+        "created",
+        "received_at",
+        "processed_at",
+        "attempts",
+        "error",
+        "payload",
+    ]
     form_fields = ["status"]
 
     def get_urlpatterns(self):

@@ -201,7 +201,8 @@ def donation_checkout(request: HttpRequest, page) -> HttpResponse:
             },
             idempotency_key=_attempt_key(request, page, choice),
             # Stripe fills in {CHECKOUT_SESSION_ID}; the braces must stay unescaped.
-            success_url=request.build_absolute_uri(success) + f"?page={page.pk}&session_id={{CHECKOUT_SESSION_ID}}",
+            success_url=request.build_absolute_uri(success)
+            + f"?page={page.pk}&session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=request.build_absolute_uri(cancel) + f"?page={page.pk}",
             product_name=page.title,
         )
@@ -210,7 +211,9 @@ def donation_checkout(request: HttpRequest, page) -> HttpResponse:
         return _render_form_again(request, page, language=language, errors=[texts["stripe_busy"]], status=503)
     except stripe_api.StripeError as exc:
         logger.error("Stripe refused a checkout session: %s", exc)
-        return _render_form_again(request, page, language=language, errors=[texts["stripe_failed"]], status=502)
+        return _render_form_again(
+            request, page, language=language, errors=[texts["stripe_failed"]], status=502
+        )
     return HttpResponseRedirect(session.url, status=303)
 
 
@@ -243,10 +246,17 @@ def donation_success(request: HttpRequest) -> HttpResponse:
             amount, frequency = session.amount_total, "monthly" if session.mode == "subscription" else "once"
         except stripe_api.StripeError:
             logger.info("could not read checkout session %s for the thank-you page", session_id)
-    return render(request, "home/donation_success.html", {
-        "page": page, "text": TEXTS[language], "amount": amount, "frequency": frequency,
-        "language": language,
-    })
+    return render(
+        request,
+        "home/donation_success.html",
+        {
+            "page": page,
+            "text": TEXTS[language],
+            "amount": amount,
+            "frequency": frequency,
+            "language": language,
+        },
+    )
 
 
 def donation_cancel(request: HttpRequest) -> HttpResponse:

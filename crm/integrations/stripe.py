@@ -106,19 +106,32 @@ def create_checkout_session(
         params["customer_email"] = email
     if params["client_reference_id"] is None:
         del params["client_reference_id"]
-    session = get_client().v1.checkout.sessions.create(params=params, options={"idempotency_key": idempotency_key})
-    return CheckoutSession(id=session.id, url=session.url or "", mode=session.mode,
-                           amount_total=int(session.amount_total or 0), currency=session.currency or CURRENCY)
+    session = get_client().v1.checkout.sessions.create(
+        params=params, options={"idempotency_key": idempotency_key}
+    )
+    return CheckoutSession(
+        id=session.id,
+        url=session.url or "",
+        mode=session.mode,
+        amount_total=int(session.amount_total or 0),
+        currency=session.currency or CURRENCY,
+    )
 
 
 def create_portal_session(*, customer_id: str, return_url: str, locale: str = "auto") -> PortalSession:
     """A Stripe Customer Portal session where a donor changes or stops their monthly gift."""
     session = get_client().v1.billing_portal.sessions.create(
-        params={"customer": customer_id, "return_url": return_url, "locale": CHECKOUT_LOCALES.get(locale, "auto")}
+        params={
+            "customer": customer_id,
+            "return_url": return_url,
+            "locale": CHECKOUT_LOCALES.get(locale, "auto"),
+        }
     )
     return PortalSession(id=session.id, url=session.url)
 
 
 def construct_event(*, payload: bytes, signature: str | None, tolerance: int = 300) -> stripe.Event:
     """Verify a webhook body against its Stripe-Signature header; raises ValueError/SignatureVerificationError."""
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=tolerance)
+    return stripe.Webhook.construct_event(
+        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=tolerance
+    )

@@ -67,7 +67,9 @@ def thank_you_send(*, donation: Donation) -> None:
         subject,
         body.format(
             name=name,
-            amount=format_yen(donation.amount) if donation.currency == "JPY" else f"{donation.amount} {donation.currency}",
+            amount=format_yen(donation.amount)
+            if donation.currency == "JPY"
+            else f"{donation.amount} {donation.currency}",
             kind=KIND[language][0 if monthly else 1],
             members=MEMBERS[language] if monthly else "",
         ),

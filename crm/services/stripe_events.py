@@ -59,18 +59,23 @@ def stripe_event_store(*, event: dict[str, Any]) -> tuple[StripeEvent, bool]:
     """Keep the event once, by its Stripe id. Types we don't act on are kept as ignored."""
     handled = event["type"] in EVENT_HANDLERS
     now = timezone.now()
-    return StripeEvent.objects.get_or_create(
-        event_id=event["id"],
-        defaults={
-            "type": event["type"],
-            "payload": event,
-            "created": _stripe_time(event.get("created")),
-            "livemode": bool(event.get("livemode")),
-            "status": StripeEvent.Status.PENDING if handled else StripeEvent.Status.IGNORED,
-            "processed_at": None if handled else now,
-            "received_at": now,
-        },
-    )
+    try:
+        # Insert first: nearly every delivery is new, so this saves get_or_create's SELECT; the
+        # unique event id turns a redelivery into an IntegrityError and a read of the stored row.
+        with transaction.atomic():
+            stored = StripeEvent.objects.create(
+                event_id=event["id"],
+                type=event["type"],
+                payload=event,
+                created=_stripe_time(event.get("created")),
+                livemode=bool(event.get("livemode")),
+                status=StripeEvent.Status.PENDING if handled else StripeEvent.Status.IGNORED,
+                processed_at=None if handled else now,
+                received_at=now,
+            )
+        return stored, True
+    except IntegrityError:
+        return StripeEvent.objects.get(event_id=event["id"]), False
 
 
 # ---- processing -------------------------------------------------------------------------------------
@@ -646,9 +651,10 @@ def _on_subscription_changed(event: StripeEvent) -> str:
 def _on_charge_refunded(event: StripeEvent) -> str:
     """charge.refunded, for full and partial refunds: the charge carries the cumulative refunded amount.
 
-    charge.refund.updated is not handled: it carries one Refund (its own amount, not the total), and
-    the refunds Stripe sends it for are ones whose status changes later (a refund that fails returns
-    the money to the NPO); keeping those right needs a record per refund, see the README.
+    charge.refund.updated is not handled: it carries one Refund (its own amount, not the charge's
+    total) and is sent when a refund's status changes later, e.g. a refund that fails and returns
+    the money to the NPO. Lowering amount_refunded for those needs a record per refund (a table
+    keyed by refund id) to stay idempotent against charge.refunded arriving before or after it.
     """
     charge = event.data_object
     candidates = [c for c in (charge.get("payment_intent"), charge.get("invoice")) if c]

@@ -44,8 +44,9 @@ def manage_gift_link_request(*, email: str, build_url) -> bool:
     donor = manage_gift_member(email=email)
     if donor is None:
         return False
-    manage_gift_link_send(donor=donor, url=build_url(manage_gift_token_make(donor=donor)),
-                          hours=LINK_MAX_AGE_SECONDS // 3600)
+    manage_gift_link_send(
+        donor=donor, url=build_url(manage_gift_token_make(donor=donor)), hours=LINK_MAX_AGE_SECONDS // 3600
+    )
     return True
 
 
@@ -73,6 +74,7 @@ def manage_gift_portal_open(*, token: str, return_url: str, locale: str) -> str:
     except IntegrityError as exc:  # two clicks at once: only one opens the portal
         raise ManageGiftLinkInvalid("already used") from exc
     # The network call happens after the commit above, outside any transaction.
-    portal = stripe_api.create_portal_session(customer_id=donor.stripe_customer_id, return_url=return_url,
-                                              locale=locale)
+    portal = stripe_api.create_portal_session(
+        customer_id=donor.stripe_customer_id, return_url=return_url, locale=locale
+    )
     return portal.url

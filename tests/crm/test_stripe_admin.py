@@ -23,15 +23,33 @@ def admin_client(client):
 
 def _failed_event() -> StripeEvent:
     payload = {
-        "id": "evt_test_failed", "object": "event", "type": "checkout.session.completed", "created": 1_700_000_000,
-        "data": {"object": {"id": "cs_test_1", "object": "checkout.session", "mode": "payment",
-                            "payment_status": "paid", "payment_intent": "pi_test_1", "amount_total": 2000,
-                            "currency": "jpy", "customer": "cus_test_1",
-                            "customer_details": {"email": "retry@example.org", "name": "Retry Donor"}}},
+        "id": "evt_test_failed",
+        "object": "event",
+        "type": "checkout.session.completed",
+        "created": 1_700_000_000,
+        "data": {
+            "object": {
+                "id": "cs_test_1",
+                "object": "checkout.session",
+                "mode": "payment",
+                "payment_status": "paid",
+                "payment_intent": "pi_test_1",
+                "amount_total": 2000,
+                "currency": "jpy",
+                "customer": "cus_test_1",
+                "customer_details": {"email": "retry@example.org", "name": "Retry Donor"},
+            }
+        },
     }
-    return StripeEvent.objects.create(event_id="evt_test_failed", type=payload["type"], payload=payload,
-                                      created=dt.datetime(2023, 11, 14, tzinfo=dt.UTC), status="failed",
-                                      error="OperationalError: database is locked", attempts=1)
+    return StripeEvent.objects.create(
+        event_id="evt_test_failed",
+        type=payload["type"],
+        payload=payload,
+        created=dt.datetime(2023, 11, 14, tzinfo=dt.UTC),
+        status="failed",
+        error="OperationalError: database is locked",
+        attempts=1,
+    )
 
 
 def test_failed_events_are_listed_with_a_retry_action(admin_client):

@@ -17,17 +17,27 @@ __all__ = ["fake_stripe", "fake_stripe_server"]
 
 
 def _session(**overrides):
-    params = {"amount_jpy": 1000, "frequency": "monthly", "locale": "ja", "metadata": {"page_id": "3"},
-              "idempotency_key": f"k-{time.time_ns()}", "success_url": "http://x/s", "cancel_url": "http://x/c"}
+    params = {
+        "amount_jpy": 1000,
+        "frequency": "monthly",
+        "locale": "ja",
+        "metadata": {"page_id": "3"},
+        "idempotency_key": f"k-{time.time_ns()}",
+        "success_url": "http://x/s",
+        "cancel_url": "http://x/c",
+    }
     return stripe_api.create_checkout_session(**(params | overrides))
 
 
 def test_form_encoding_is_decoded_into_nested_objects():
-    body = ("line_items[0][price_data][currency]=jpy&line_items[0][price_data][unit_amount]=1000"
-            "&line_items[0][quantity]=1&metadata[tier]=5000&mode=payment")
+    body = (
+        "line_items[0][price_data][currency]=jpy&line_items[0][price_data][unit_amount]=1000"
+        "&line_items[0][quantity]=1&metadata[tier]=5000&mode=payment"
+    )
     assert decode_form(body) == {
         "line_items": [{"price_data": {"currency": "jpy", "unit_amount": "1000"}, "quantity": "1"}],
-        "metadata": {"tier": "5000"}, "mode": "payment",
+        "metadata": {"tier": "5000"},
+        "mode": "payment",
     }
 
 
@@ -78,7 +88,9 @@ def test_rate_limit_and_server_errors_surface_as_sdk_errors(fake_stripe):
 
 def test_portal_session_for_a_customer(fake_stripe):
     customer = fake_stripe.create_customer({"email": "m@example.org"})
-    portal = stripe_api.create_portal_session(customer_id=customer["id"], return_url="http://x/back", locale="en")
+    portal = stripe_api.create_portal_session(
+        customer_id=customer["id"], return_url="http://x/back", locale="en"
+    )
     assert portal.url.startswith(f"{fake_stripe.base_url}/portal/bps_test_")
     with pytest.raises(stripe.InvalidRequestError):
         stripe_api.create_portal_session(customer_id="cus_test_unknown", return_url="http://x/back")

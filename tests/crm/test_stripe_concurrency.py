@@ -45,8 +45,14 @@ def _post_all_at_once(events: list[dict]) -> list[int]:
 
 def _session(fake, frequency):
     return stripe_api.create_checkout_session(
-        amount_jpy=5000, frequency=frequency, locale="ja", metadata={"language": "ja"},
-        idempotency_key=f"c-{time.time_ns()}", success_url="http://testserver/s", cancel_url="http://testserver/c")
+        amount_jpy=5000,
+        frequency=frequency,
+        locale="ja",
+        metadata={"language": "ja"},
+        idempotency_key=f"c-{time.time_ns()}",
+        success_url="http://testserver/s",
+        cancel_url="http://testserver/c",
+    )
 
 
 def test_twenty_concurrent_deliveries_of_one_event_record_one_donation(fake_stripe):
@@ -76,8 +82,9 @@ def test_a_whole_checkout_delivered_at_once_twice_over(fake_stripe):
 def test_first_invoice_failure_and_its_paid_retry_at_once_leave_one_gift(fake_stripe):
     now = int(time.time())
     session = _session(fake_stripe, "monthly")
-    pending = fake_stripe.complete_checkout(session.id, email="retry@example.org", payment="pending",
-                                            created=now - 100)
+    pending = fake_stripe.complete_checkout(
+        session.id, email="retry@example.org", payment="pending", created=now - 100
+    )
     failed = fake_stripe.settle_async_payment(session.id, succeeded=False, created=now - 50)
     paid = fake_stripe.pay_invoice(fake_stripe.get(session.id)["invoice"], created=now)
     statuses = _post_all_at_once(pending + failed + paid)

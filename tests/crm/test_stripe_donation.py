@@ -24,9 +24,12 @@ def donation_page(db):
     root = Page.get_first_root_node()
     home = factories.HomePageFactory(parent=root, title="WELgeeファミリー", slug="welgee-home")
     Site.objects.all().delete()
-    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="WELgee")
-    page = factories.DonationPageFactory(parent=home, title="寄付する", slug="donate",
-                                         not_configured_message="オンライン寄付は準備中です。")
+    Site.objects.create(
+        hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="WELgee"
+    )
+    page = factories.DonationPageFactory(
+        parent=home, title="寄付する", slug="donate", not_configured_message="オンライン寄付は準備中です。"
+    )
     page.save_revision().publish()
     return page
 
@@ -53,15 +56,22 @@ def test_monthly_tier_redirects_to_checkout_with_the_typed_yen(client, fake_stri
     sent = fake_stripe.requests_to("/v1/checkout/sessions")[-1]
     assert sent.params["mode"] == "subscription"
     assert sent.params["line_items"][0]["price_data"] == {
-        "currency": "jpy", "unit_amount": "5000", "product_data": {"name": "寄付する"},
+        "currency": "jpy",
+        "unit_amount": "5000",
+        "product_data": {"name": "寄付する"},
         "recurring": {"interval": "month"},
     }
     assert "submit_type" not in sent.params
     assert sent.params["locale"] == "ja"
-    assert sent.params["metadata"] == {"page_id": str(donation_page.pk), "tier": "5000", "frequency": "monthly",
-                                       "language": "ja"}
-    assert sent.params["success_url"].endswith(f"/donate/thanks/?page={donation_page.pk}"
-                                               "&session_id={CHECKOUT_SESSION_ID}")
+    assert sent.params["metadata"] == {
+        "page_id": str(donation_page.pk),
+        "tier": "5000",
+        "frequency": "monthly",
+        "language": "ja",
+    }
+    assert sent.params["success_url"].endswith(
+        f"/donate/thanks/?page={donation_page.pk}&session_id={{CHECKOUT_SESSION_ID}}"
+    )
     assert sent.headers["idempotency-key"].startswith("donate-")
 
 
@@ -133,8 +143,9 @@ def test_without_stripe_keys_the_page_renders_and_explains(client, donation_page
 
 
 @pytest.mark.parametrize("status", [429, 500])
-def test_stripe_errors_on_checkout_show_a_clear_message_and_record_nothing(client, fake_stripe, donation_page,
-                                                                           status):
+def test_stripe_errors_on_checkout_show_a_clear_message_and_record_nothing(
+    client, fake_stripe, donation_page, status
+):
     fake_stripe.fail_next(status, count=5, path_prefix="/v1/checkout/sessions")
     response = _give(client, donation_page, frequency="monthly", amount="1000")
     assert response.status_code == 503 if status == 429 else response.status_code in (502, 503)
@@ -163,12 +174,18 @@ def test_cancel_page_in_the_donors_language(client, donation_page, english_donat
     assert english_donation_page.url in en.content.decode()
 
 
-def test_yen_is_never_multiplied_or_divided(client, fake_stripe, donation_page, django_capture_on_commit_callbacks):
+def test_yen_is_never_multiplied_or_divided(
+    client, fake_stripe, donation_page, django_capture_on_commit_callbacks
+):
     """¥1,000 typed -> unit_amount 1000 at Stripe -> Donation.amount 1000 -> "¥1,000" on the pages and email."""
     response = _give(client, donation_page, frequency="once", amount="1000")
     session_id = response["Location"].rsplit("/", 1)[-1]
-    assert fake_stripe.requests_to("/v1/checkout/sessions")[-1].params["line_items"][0]["price_data"][
-        "unit_amount"] == "1000"
+    assert (
+        fake_stripe.requests_to("/v1/checkout/sessions")[-1].params["line_items"][0]["price_data"][
+            "unit_amount"
+        ]
+        == "1000"
+    )
     assert fake_stripe.get(session_id)["amount_total"] == 1000
     for event in fake_stripe.complete_checkout(session_id, email="yen@example.org"):
         with django_capture_on_commit_callbacks(execute=True):
@@ -190,6 +207,13 @@ def test_success_page_without_stripe_still_thanks(client, donation_page, setting
 
 def test_client_refuses_non_integer_yen(fake_stripe):
     with pytest.raises(ValueError):
-        stripe_api.create_checkout_session(amount_jpy=1000.0, frequency="once", locale="ja", metadata={},  # type: ignore[arg-type]
-                                           idempotency_key="k", success_url="http://x", cancel_url="http://x")
+        stripe_api.create_checkout_session(
+            amount_jpy=1000.0,
+            frequency="once",
+            locale="ja",
+            metadata={},  # type: ignore[arg-type]
+            idempotency_key="k",
+            success_url="http://x",
+            cancel_url="http://x",
+        )
     assert fake_stripe.requests == []

@@ -23,9 +23,13 @@ pytestmark = pytest.mark.django_db
 
 def _session(*, frequency="once", amount=5000, language="ja"):
     return stripe_api.create_checkout_session(
-        amount_jpy=amount, frequency=frequency, locale=language,
+        amount_jpy=amount,
+        frequency=frequency,
+        locale=language,
         metadata={"page_id": "1", "tier": str(amount), "language": language},
-        idempotency_key=f"r-{time.time_ns()}", success_url="http://testserver/s", cancel_url="http://testserver/c",
+        idempotency_key=f"r-{time.time_ns()}",
+        success_url="http://testserver/s",
+        cancel_url="http://testserver/c",
     )
 
 
@@ -125,7 +129,9 @@ def test_refunds_show_in_the_admin_listing_inspect_and_donor_timeline(client, de
 # ---- failed first payments ------------------------------------------------------------------------
 
 
-def test_failed_first_monthly_payment_is_one_failed_donation_and_an_incomplete_membership(deliver, fake_stripe):
+def test_failed_first_monthly_payment_is_one_failed_donation_and_an_incomplete_membership(
+    deliver, fake_stripe
+):
     session = _session(frequency="monthly", amount=5000)
     pending = fake_stripe.complete_checkout(session.id, email="slow@example.org", payment="pending")
     failed = fake_stripe.settle_async_payment(session.id, succeeded=False)
@@ -203,8 +209,9 @@ def test_one_off_failure_delivered_after_its_success_changes_nothing(deliver, fa
     session = _session(amount=8000)
     deliver(fake_stripe.complete_checkout(session.id, payment="pending"))
     deliver(fake_stripe.settle_async_payment(session.id, succeeded=True))
-    stale = fake_stripe.event("checkout.session.async_payment_failed",
-                              fake_stripe.get(session.id) | {"payment_status": "unpaid"})
+    stale = fake_stripe.event(
+        "checkout.session.async_payment_failed", fake_stripe.get(session.id) | {"payment_status": "unpaid"}
+    )
     deliver([stale])
     donation = Donation.objects.get()
     assert (donation.status, donation.amount) == ("succeeded", 8000)

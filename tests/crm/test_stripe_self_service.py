@@ -21,8 +21,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def member(fake_stripe):
     customer = fake_stripe.create_customer({"email": "member@example.org"})
-    donor = Donor.objects.create(email="member@example.org", family_name="会員", preferred_language="ja",
-                                 stripe_customer_id=customer["id"], source=Donor.Source.STRIPE)
+    donor = Donor.objects.create(
+        email="member@example.org",
+        family_name="会員",
+        preferred_language="ja",
+        stripe_customer_id=customer["id"],
+        source=Donor.Source.STRIPE,
+    )
     RecurringDonation.objects.create(donor=donor, amount=1000, external_id="sub_test_member")
     return donor
 

@@ -23,9 +23,13 @@ pytestmark = pytest.mark.django_db
 
 def _checkout(fake, *, frequency="monthly", amount=1000, language="ja", key="k"):
     session = stripe_api.create_checkout_session(
-        amount_jpy=amount, frequency=frequency, locale=language,
+        amount_jpy=amount,
+        frequency=frequency,
+        locale=language,
         metadata={"page_id": "1", "tier": str(amount), "language": language},
-        idempotency_key=f"{key}-{time.time_ns()}", success_url="http://testserver/s", cancel_url="http://testserver/c",
+        idempotency_key=f"{key}-{time.time_ns()}",
+        success_url="http://testserver/s",
+        cancel_url="http://testserver/c",
     )
     return session
 
@@ -129,8 +133,9 @@ def test_older_subscription_update_does_not_roll_back(client, deliver, fake_stri
     session = _checkout(fake_stripe)
     deliver(fake_stripe.complete_checkout(session.id, created=now - 100))
     subscription_id = RecurringDonation.objects.get().external_id
-    stale_active = fake_stripe.event("customer.subscription.updated", fake_stripe.get(subscription_id),
-                                     created=now - 10)
+    stale_active = fake_stripe.event(
+        "customer.subscription.updated", fake_stripe.get(subscription_id), created=now - 10
+    )
     newer_past_due = fake_stripe.renew(subscription_id, paid=False, created=now)
     deliver(newer_past_due)
     deliver([stale_active])
@@ -152,8 +157,11 @@ def test_cancel_ends_membership_for_good_and_signals(client, deliver, fake_strip
         recurring = RecurringDonation.objects.get()
         deliver(fake_stripe.cancel(recurring.external_id, created=now))
         # A late renewal for the same second must not resurrect a canceled membership.
-        late = fake_stripe.event("customer.subscription.updated",
-                                 fake_stripe.get(recurring.external_id) | {"status": "active"}, created=now)
+        late = fake_stripe.event(
+            "customer.subscription.updated",
+            fake_stripe.get(recurring.external_id) | {"status": "active"},
+            created=now,
+        )
         deliver([late])
     finally:
         membership_ended.disconnect(receiver)
@@ -205,11 +213,20 @@ def test_returning_one_off_donor_matched_by_email(client, deliver, fake_stripe):
 
 
 def _valid_event(fake):
-    return fake.event("checkout.session.completed", {"id": "cs_test_x", "object": "checkout.session",
-                                                     "payment_status": "paid", "mode": "payment",
-                                                     "payment_intent": "pi_test_x", "amount_total": 1000,
-                                                     "currency": "jpy", "customer": "cus_test_x",
-                                                     "customer_details": {"email": "x@example.org"}})
+    return fake.event(
+        "checkout.session.completed",
+        {
+            "id": "cs_test_x",
+            "object": "checkout.session",
+            "payment_status": "paid",
+            "mode": "payment",
+            "payment_intent": "pi_test_x",
+            "amount_total": 1000,
+            "currency": "jpy",
+            "customer": "cus_test_x",
+            "customer_details": {"email": "x@example.org"},
+        },
+    )
 
 
 def test_missing_signature_is_refused(client, deliver, fake_stripe):
@@ -230,8 +247,9 @@ def test_tampered_body_is_refused(client, deliver, fake_stripe):
     body = json.dumps(event).encode()
     header = sign_payload(body, TEST_WEBHOOK_SECRET)
     tampered = body.replace(b'"amount_total": 1000', b'"amount_total": 9000')
-    response = client.post("/stripe/webhook/", data=tampered, content_type="application/json",
-                           HTTP_STRIPE_SIGNATURE=header)
+    response = client.post(
+        "/stripe/webhook/", data=tampered, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
     assert response.status_code == 400
     assert StripeEvent.objects.count() == 0
 
@@ -253,7 +271,11 @@ def test_unknown_event_type_is_acknowledged_and_ignored(client, deliver, fake_st
     response = signed_post(client, event)
     assert response.status_code == 200
     stored = StripeEvent.objects.get()
-    assert (stored.status, stored.type, stored.payload["id"]) == ("ignored", "customer.tax_id.created", event["id"])
+    assert (stored.status, stored.type, stored.payload["id"]) == (
+        "ignored",
+        "customer.tax_id.created",
+        event["id"],
+    )
 
 
 def test_webhook_without_secret_is_unavailable_not_crashing(client, deliver, fake_stripe, settings):
@@ -266,10 +288,20 @@ def test_webhook_without_secret_is_unavailable_not_crashing(client, deliver, fak
 def test_event_that_fails_is_kept_with_its_error_and_can_be_retried(client, deliver, fake_stripe):
     from crm.services.stripe_events import stripe_event_retry
 
-    broken = fake_stripe.event("checkout.session.completed", {
-        "id": "cs_test_broken", "object": "checkout.session", "payment_status": "paid", "mode": "payment",
-        "payment_intent": "pi_test_broken", "amount_total": 1000, "currency": "jpy", "customer": None,
-        "customer_details": {"email": None}})
+    broken = fake_stripe.event(
+        "checkout.session.completed",
+        {
+            "id": "cs_test_broken",
+            "object": "checkout.session",
+            "payment_status": "paid",
+            "mode": "payment",
+            "payment_intent": "pi_test_broken",
+            "amount_total": 1000,
+            "currency": "jpy",
+            "customer": None,
+            "customer_details": {"email": None},
+        },
+    )
     response = signed_post(client, broken)
     assert response.status_code == 200  # stored, so Stripe must not redeliver
     stored = StripeEvent.objects.get()

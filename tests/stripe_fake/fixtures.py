@@ -37,9 +37,19 @@ def fake_stripe(fake_stripe_server: FakeStripe, settings) -> Iterator[FakeStripe
     fake_stripe_server.reset()
 
 
-def signed_post(client, event: dict[str, Any] | bytes, *, secret: str = TEST_WEBHOOK_SECRET,
-                timestamp: int | None = None, path: str = "/stripe/webhook/"):
+def signed_post(
+    client,
+    event: dict[str, Any] | bytes,
+    *,
+    secret: str = TEST_WEBHOOK_SECRET,
+    timestamp: int | None = None,
+    path: str = "/stripe/webhook/",
+):
     """POST an event to our webhook endpoint the way Stripe does: raw JSON plus Stripe-Signature."""
     body = event if isinstance(event, bytes) else json.dumps(event).encode()
-    return client.post(path, data=body, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=sign_payload(body, secret, timestamp))
+    return client.post(
+        path,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign_payload(body, secret, timestamp),
+    )

@@ -67,11 +67,20 @@ def decode_form(body: str) -> dict[str, Any]:
 
 
 class StripeError(Exception):
-    def __init__(self, status: int, message: str, *, type_: str = "invalid_request_error", code: str = "",
-                 param: str = ""):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type_: str = "invalid_request_error",
+        code: str = "",
+        param: str = "",
+    ):
         super().__init__(message)
         self.status = status
-        self.body = {"error": {"type": type_, "message": message, "code": code or None, "param": param or None}}
+        self.body = {
+            "error": {"type": type_, "message": message, "code": code or None, "param": param or None}
+        }
 
 
 @dataclass
@@ -168,11 +177,25 @@ class FakeStripe:
             if fault.status == 0:
                 time.sleep(fault.delay)
             elif fault.status == 429:
-                return 429, StripeError(429, "Too many requests hit the API too quickly.", code="rate_limit",
-                                        ).body, {}
+                return (
+                    429,
+                    StripeError(
+                        429,
+                        "Too many requests hit the API too quickly.",
+                        code="rate_limit",
+                    ).body,
+                    {},
+                )
             else:
-                return fault.status, StripeError(fault.status, "An unknown error occurred.", type_="api_error",
-                                                 ).body, {}
+                return (
+                    fault.status,
+                    StripeError(
+                        fault.status,
+                        "An unknown error occurred.",
+                        type_="api_error",
+                    ).body,
+                    {},
+                )
 
         auth = headers.get("authorization", "")
         if not auth.startswith(f"Bearer {self.api_key_prefix}"):
@@ -180,7 +203,9 @@ class FakeStripe:
             return 401, err.body, {}
 
         key = headers.get("idempotency-key")
-        fingerprint = hashlib.sha256(f"{method} {path} {json.dumps(params, sort_keys=True)}".encode()).hexdigest()
+        fingerprint = hashlib.sha256(
+            f"{method} {path} {json.dumps(params, sort_keys=True)}".encode()
+        ).hexdigest()
         if method == "POST" and key:
             with self.lock:
                 seen = self.state.idempotency.get(key)
@@ -231,8 +256,12 @@ class FakeStripe:
             object_id = parts[-1]
             obj = self.state.objects.get(object_id)
             if obj is None:
-                raise StripeError(404, f"No such {parts[-2].rstrip('s')}: '{object_id}'", code="resource_missing",
-                                  param="id")
+                raise StripeError(
+                    404,
+                    f"No such {parts[-2].rstrip('s')}: '{object_id}'",
+                    code="resource_missing",
+                    param="id",
+                )
             return obj
         raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
 
@@ -243,55 +272,94 @@ class FakeStripe:
         return obj
 
     def create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._store({
-            "id": new_id("cus"), "object": "customer", "created": int(time.time()), "livemode": False,
-            "email": params.get("email"), "name": params.get("name"),
-            "preferred_locales": params.get("preferred_locales", []), "metadata": params.get("metadata", {}),
-        })
+        return self._store(
+            {
+                "id": new_id("cus"),
+                "object": "customer",
+                "created": int(time.time()),
+                "livemode": False,
+                "email": params.get("email"),
+                "name": params.get("name"),
+                "preferred_locales": params.get("preferred_locales", []),
+                "metadata": params.get("metadata", {}),
+            }
+        )
 
     def create_product(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("name"):
             raise StripeError(400, "Missing required param: name.", code="parameter_missing", param="name")
-        return self._store({"id": new_id("prod"), "object": "product", "name": params["name"], "active": True,
-                            "metadata": params.get("metadata", {}), "created": int(time.time())})
+        return self._store(
+            {
+                "id": new_id("prod"),
+                "object": "product",
+                "name": params["name"],
+                "active": True,
+                "metadata": params.get("metadata", {}),
+                "created": int(time.time()),
+            }
+        )
 
     def create_price(self, params: dict[str, Any], *, product: str | None = None) -> dict[str, Any]:
         currency = params.get("currency")
         if not currency:
-            raise StripeError(400, "Missing required param: currency.", code="parameter_missing", param="currency")
+            raise StripeError(
+                400, "Missing required param: currency.", code="parameter_missing", param="currency"
+            )
         raw = params.get("unit_amount", "")
         if not str(raw).isdigit():
-            raise StripeError(400, "Invalid integer: " + str(raw), code="parameter_invalid_integer",
-                              param="unit_amount")
+            raise StripeError(
+                400, "Invalid integer: " + str(raw), code="parameter_invalid_integer", param="unit_amount"
+            )
         recurring = params.get("recurring")
         if recurring is not None and recurring.get("interval") not in {"day", "week", "month", "year"}:
-            raise StripeError(400, "Invalid recurring[interval]", code="parameter_invalid_empty",
-                              param="recurring[interval]")
+            raise StripeError(
+                400,
+                "Invalid recurring[interval]",
+                code="parameter_invalid_empty",
+                param="recurring[interval]",
+            )
         if product is None and params.get("product_data"):
             product = self.create_product(params["product_data"])["id"]
         product = product or params.get("product")
-        return self._store({
-            "id": new_id("price"), "object": "price", "active": True, "currency": currency.lower(),
-            "unit_amount": int(raw), "product": product, "type": "recurring" if recurring else "one_time",
-            "recurring": ({"interval": recurring["interval"],
-                           "interval_count": int(recurring.get("interval_count", 1))} if recurring else None),
-            "livemode": False, "created": int(time.time()),
-        })
+        return self._store(
+            {
+                "id": new_id("price"),
+                "object": "price",
+                "active": True,
+                "currency": currency.lower(),
+                "unit_amount": int(raw),
+                "product": product,
+                "type": "recurring" if recurring else "one_time",
+                "recurring": (
+                    {
+                        "interval": recurring["interval"],
+                        "interval_count": int(recurring.get("interval_count", 1)),
+                    }
+                    if recurring
+                    else None
+                ),
+                "livemode": False,
+                "created": int(time.time()),
+            }
+        )
 
     def create_checkout_session(self, params: dict[str, Any]) -> dict[str, Any]:
         mode = params.get("mode")
         if mode not in {"payment", "subscription", "setup"}:
             raise StripeError(400, "Missing required param: mode.", code="parameter_missing", param="mode")
         if not params.get("success_url") and params.get("ui_mode", "hosted") == "hosted":
-            raise StripeError(400, "Missing required param: success_url.", code="parameter_missing",
-                              param="success_url")
+            raise StripeError(
+                400, "Missing required param: success_url.", code="parameter_missing", param="success_url"
+            )
         if mode == "subscription" and params.get("submit_type"):
-            raise StripeError(400, "`submit_type` can only be specified in `payment` mode.",
-                              param="submit_type")
+            raise StripeError(
+                400, "`submit_type` can only be specified in `payment` mode.", param="submit_type"
+            )
         items = params.get("line_items") or []
         if not items:
-            raise StripeError(400, "Missing required param: line_items.", code="parameter_missing",
-                              param="line_items")
+            raise StripeError(
+                400, "Missing required param: line_items.", code="parameter_missing", param="line_items"
+            )
         line_prices = []
         for item in items:
             if item.get("price_data"):
@@ -300,67 +368,122 @@ class FakeStripe:
             else:
                 price = self.state.objects.get(item.get("price", ""))
                 if price is None:
-                    raise StripeError(400, f"No such price: '{item.get('price')}'", code="resource_missing",
-                                      param="line_items[0][price]")
+                    raise StripeError(
+                        400,
+                        f"No such price: '{item.get('price')}'",
+                        code="resource_missing",
+                        param="line_items[0][price]",
+                    )
             if mode == "subscription" and price["type"] != "recurring":
-                raise StripeError(400, "You must provide at least one recurring price in `subscription` mode "
-                                  "when using prices.", param="line_items")
+                raise StripeError(
+                    400,
+                    "You must provide at least one recurring price in `subscription` mode when using prices.",
+                    param="line_items",
+                )
             if mode == "payment" and price["type"] == "recurring":
-                raise StripeError(400, "You specified `payment` mode but passed a recurring price.",
-                                  param="line_items")
+                raise StripeError(
+                    400, "You specified `payment` mode but passed a recurring price.", param="line_items"
+                )
             line_prices.append((price, int(item.get("quantity", 1))))
         currencies = {p["currency"] for p, _ in line_prices}
         if len(currencies) != 1:
             raise StripeError(400, "All prices must be in the same currency.", param="line_items")
         if params.get("customer") and params["customer"] not in self.state.objects:
-            raise StripeError(400, f"No such customer: '{params['customer']}'", code="resource_missing",
-                              param="customer")
+            raise StripeError(
+                400, f"No such customer: '{params['customer']}'", code="resource_missing", param="customer"
+            )
         session_id = new_id("cs")
         amount = sum(p["unit_amount"] * q for p, q in line_prices)
-        return self._store({
-            "id": session_id, "object": "checkout.session", "mode": mode, "status": "open",
-            "payment_status": "unpaid", "amount_subtotal": amount, "amount_total": amount,
-            "currency": currencies.pop(), "customer": params.get("customer"),
-            "customer_email": params.get("customer_email"), "customer_creation": params.get("customer_creation"),
-            "customer_details": None, "client_reference_id": params.get("client_reference_id"),
-            "locale": params.get("locale"), "metadata": params.get("metadata", {}),
-            "submit_type": params.get("submit_type"), "success_url": params.get("success_url"),
-            "cancel_url": params.get("cancel_url"), "payment_intent": None, "subscription": None,
-            "invoice": None, "livemode": False, "created": int(time.time()),
-            "expires_at": int(time.time()) + 24 * 3600,
-            "subscription_data": params.get("subscription_data", {}),
-            "url": f"{self.base_url}/checkout/{session_id}",
-            "_line_items": [{"price": p, "quantity": q} for p, q in line_prices],
-        })
+        return self._store(
+            {
+                "id": session_id,
+                "object": "checkout.session",
+                "mode": mode,
+                "status": "open",
+                "payment_status": "unpaid",
+                "amount_subtotal": amount,
+                "amount_total": amount,
+                "currency": currencies.pop(),
+                "customer": params.get("customer"),
+                "customer_email": params.get("customer_email"),
+                "customer_creation": params.get("customer_creation"),
+                "customer_details": None,
+                "client_reference_id": params.get("client_reference_id"),
+                "locale": params.get("locale"),
+                "metadata": params.get("metadata", {}),
+                "submit_type": params.get("submit_type"),
+                "success_url": params.get("success_url"),
+                "cancel_url": params.get("cancel_url"),
+                "payment_intent": None,
+                "subscription": None,
+                "invoice": None,
+                "livemode": False,
+                "created": int(time.time()),
+                "expires_at": int(time.time()) + 24 * 3600,
+                "subscription_data": params.get("subscription_data", {}),
+                "url": f"{self.base_url}/checkout/{session_id}",
+                "_line_items": [{"price": p, "quantity": q} for p, q in line_prices],
+            }
+        )
 
     def create_portal_session(self, params: dict[str, Any]) -> dict[str, Any]:
         customer = params.get("customer")
         if not customer:
-            raise StripeError(400, "Missing required param: customer.", code="parameter_missing", param="customer")
+            raise StripeError(
+                400, "Missing required param: customer.", code="parameter_missing", param="customer"
+            )
         if customer not in self.state.objects:
-            raise StripeError(400, f"No such customer: '{customer}'", code="resource_missing", param="customer")
+            raise StripeError(
+                400, f"No such customer: '{customer}'", code="resource_missing", param="customer"
+            )
         session_id = new_id("bps")
-        return self._store({
-            "id": session_id, "object": "billing_portal.session", "customer": customer,
-            "return_url": params.get("return_url"), "locale": params.get("locale"), "livemode": False,
-            "created": int(time.time()), "url": f"{self.base_url}/portal/{session_id}",
-        })
+        return self._store(
+            {
+                "id": session_id,
+                "object": "billing_portal.session",
+                "customer": customer,
+                "return_url": params.get("return_url"),
+                "locale": params.get("locale"),
+                "livemode": False,
+                "created": int(time.time()),
+                "url": f"{self.base_url}/portal/{session_id}",
+            }
+        )
 
     # ---- what Stripe does when people act: state changes plus the webhook events ----------------
 
-    def event(self, type_: str, obj: dict[str, Any], *, created: int | None = None,
-              previous_attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    def event(
+        self,
+        type_: str,
+        obj: dict[str, Any],
+        *,
+        created: int | None = None,
+        previous_attributes: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {"object": _public(obj)}
         if previous_attributes is not None:
             data["previous_attributes"] = previous_attributes
         return {
-            "id": new_id("evt"), "object": "event", "api_version": API_VERSION,
-            "created": int(time.time()) if created is None else created, "data": data, "livemode": False,
-            "pending_webhooks": 1, "request": {"id": new_id("req"), "idempotency_key": None}, "type": type_,
+            "id": new_id("evt"),
+            "object": "event",
+            "api_version": API_VERSION,
+            "created": int(time.time()) if created is None else created,
+            "data": data,
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": new_id("req"), "idempotency_key": None},
+            "type": type_,
         }
 
-    def complete_checkout(self, session_id: str, *, email: str = "donor@example.org", name: str = "山田 花子",
-                          created: int | None = None, payment: str = "paid") -> list[dict[str, Any]]:
+    def complete_checkout(
+        self,
+        session_id: str,
+        *,
+        email: str = "donor@example.org",
+        name: str = "山田 花子",
+        created: int | None = None,
+        payment: str = "paid",
+    ) -> list[dict[str, Any]]:
         """The donor pays on the Checkout page. Returns the events Stripe sends, in a typical order.
 
         ``payment="pending"``: a payment method that settles later (bank debit or transfer); the
@@ -374,30 +497,57 @@ class FakeStripe:
             email = session.get("customer_email") or email
             events: list[dict[str, Any]] = []
             customer_id = session.get("customer")
-            if customer_id is None and (session["mode"] == "subscription"
-                                        or session.get("customer_creation") == "always"):
+            if customer_id is None and (
+                session["mode"] == "subscription" or session.get("customer_creation") == "always"
+            ):
                 customer = self.create_customer({"email": email, "name": name})
                 customer_id = customer["id"]
                 events.append(self.event("customer.created", customer, created=now))
-            session.update(status="complete", payment_status="paid", customer=customer_id,
-                           customer_details={"email": email, "name": name, "address": None, "phone": None,
-                                             "tax_exempt": "none", "tax_ids": []})
+            session.update(
+                status="complete",
+                payment_status="paid",
+                customer=customer_id,
+                customer_details={
+                    "email": email,
+                    "name": name,
+                    "address": None,
+                    "phone": None,
+                    "tax_exempt": "none",
+                    "tax_ids": [],
+                },
+            )
             price, quantity = session["_line_items"][0]["price"], session["_line_items"][0]["quantity"]
             if session["mode"] == "payment":
                 intent_id = new_id("pi")
-                charge = self._charge(customer_id, session["amount_total"], session["currency"], intent_id, now)
+                charge = self._charge(
+                    customer_id, session["amount_total"], session["currency"], intent_id, now
+                )
                 session["payment_intent"] = intent_id
                 events.append(self.event("checkout.session.completed", session, created=now))
                 events.append(self.event("charge.succeeded", charge, created=now))
-                events.append(self.event("payment_intent.succeeded", {
-                    "id": intent_id, "object": "payment_intent", "amount": session["amount_total"],
-                    "amount_received": session["amount_total"], "currency": session["currency"],
-                    "customer": customer_id, "latest_charge": charge["id"], "status": "succeeded",
-                    "metadata": {}}, created=now))
+                events.append(
+                    self.event(
+                        "payment_intent.succeeded",
+                        {
+                            "id": intent_id,
+                            "object": "payment_intent",
+                            "amount": session["amount_total"],
+                            "amount_received": session["amount_total"],
+                            "currency": session["currency"],
+                            "customer": customer_id,
+                            "latest_charge": charge["id"],
+                            "status": "succeeded",
+                            "metadata": {},
+                        },
+                        created=now,
+                    )
+                )
                 return events
             subscription = self._subscription(customer_id, session, price, quantity, now)
             session["subscription"] = subscription["id"]
-            invoice, charge = self._invoice(subscription, now, billing_reason="subscription_create", email=email)
+            invoice, charge = self._invoice(
+                subscription, now, billing_reason="subscription_create", email=email
+            )
             session["invoice"] = invoice["id"]
             events.append(self.event("customer.subscription.created", subscription, created=now))
             events.append(self.event("invoice.created", invoice | {"status": "draft"}, created=now))
@@ -407,64 +557,120 @@ class FakeStripe:
             events.append(self.event("invoice.payment_succeeded", invoice, created=now))
             return events
 
-    def _complete_checkout_pending(self, session_id: str, *, email: str, name: str,
-                                   created: int | None) -> list[dict[str, Any]]:
+    def _complete_checkout_pending(
+        self, session_id: str, *, email: str, name: str, created: int | None
+    ) -> list[dict[str, Any]]:
         now = int(time.time()) if created is None else created
         with self.lock:
             session = self.state.objects[session_id]
             email = session.get("customer_email") or email
             customer = self.create_customer({"email": email, "name": name})
             events = [self.event("customer.created", customer, created=now)]
-            session.update(status="complete", payment_status="unpaid", customer=customer["id"],
-                           customer_details={"email": email, "name": name, "address": None, "phone": None,
-                                             "tax_exempt": "none", "tax_ids": []})
+            session.update(
+                status="complete",
+                payment_status="unpaid",
+                customer=customer["id"],
+                customer_details={
+                    "email": email,
+                    "name": name,
+                    "address": None,
+                    "phone": None,
+                    "tax_exempt": "none",
+                    "tax_ids": [],
+                },
+            )
             if session["mode"] == "payment":
                 session["payment_intent"] = new_id("pi")
                 events.append(self.event("checkout.session.completed", session, created=now))
-                events.append(self.event("payment_intent.processing", {
-                    "id": session["payment_intent"], "object": "payment_intent", "status": "processing",
-                    "amount": session["amount_total"], "currency": session["currency"],
-                    "customer": customer["id"], "metadata": {}}, created=now))
+                events.append(
+                    self.event(
+                        "payment_intent.processing",
+                        {
+                            "id": session["payment_intent"],
+                            "object": "payment_intent",
+                            "status": "processing",
+                            "amount": session["amount_total"],
+                            "currency": session["currency"],
+                            "customer": customer["id"],
+                            "metadata": {},
+                        },
+                        created=now,
+                    )
+                )
                 return events
             price, quantity = session["_line_items"][0]["price"], session["_line_items"][0]["quantity"]
-            subscription = self._subscription(customer["id"], session, price, quantity, now, status="incomplete")
+            subscription = self._subscription(
+                customer["id"], session, price, quantity, now, status="incomplete"
+            )
             session["subscription"] = subscription["id"]
-            invoice, _charge = self._invoice(subscription, now, billing_reason="subscription_create", email=email,
-                                             paid=False)
+            invoice, _charge = self._invoice(
+                subscription, now, billing_reason="subscription_create", email=email, paid=False
+            )
             invoice["payments"]["data"][0]["status"] = "processing"
             session["invoice"] = invoice["id"]
-            events += [self.event("customer.subscription.created", subscription, created=now),
-                       self.event("invoice.created", invoice | {"status": "draft"}, created=now),
-                       self.event("checkout.session.completed", session, created=now)]
+            events += [
+                self.event("customer.subscription.created", subscription, created=now),
+                self.event("invoice.created", invoice | {"status": "draft"}, created=now),
+                self.event("checkout.session.completed", session, created=now),
+            ]
             return events
 
-    def settle_async_payment(self, session_id: str, *, succeeded: bool,
-                             created: int | None = None) -> list[dict[str, Any]]:
+    def settle_async_payment(
+        self, session_id: str, *, succeeded: bool, created: int | None = None
+    ) -> list[dict[str, Any]]:
         """The bank says whether the payment behind a pending Checkout arrived."""
         now = int(time.time()) if created is None else created
         with self.lock:
             session = self.state.objects[session_id]
-            outcome = "checkout.session.async_payment_succeeded" if succeeded else "checkout.session.async_payment_failed"
+            outcome = (
+                "checkout.session.async_payment_succeeded"
+                if succeeded
+                else "checkout.session.async_payment_failed"
+            )
             if session["mode"] == "payment":
                 intent_id = session["payment_intent"]
-                charge = self._charge(session["customer"], session["amount_total"], session["currency"], intent_id,
-                                      now)
+                charge = self._charge(
+                    session["customer"], session["amount_total"], session["currency"], intent_id, now
+                )
                 if succeeded:
                     session["payment_status"] = "paid"
-                    return [self.event("charge.succeeded", charge, created=now),
-                            self.event("payment_intent.succeeded", {
-                                "id": intent_id, "object": "payment_intent", "status": "succeeded",
-                                "amount": session["amount_total"], "amount_received": session["amount_total"],
-                                "currency": session["currency"], "customer": session["customer"],
-                                "latest_charge": charge["id"], "metadata": {}}, created=now),
-                            self.event(outcome, session, created=now)]
+                    return [
+                        self.event("charge.succeeded", charge, created=now),
+                        self.event(
+                            "payment_intent.succeeded",
+                            {
+                                "id": intent_id,
+                                "object": "payment_intent",
+                                "status": "succeeded",
+                                "amount": session["amount_total"],
+                                "amount_received": session["amount_total"],
+                                "currency": session["currency"],
+                                "customer": session["customer"],
+                                "latest_charge": charge["id"],
+                                "metadata": {},
+                            },
+                            created=now,
+                        ),
+                        self.event(outcome, session, created=now),
+                    ]
                 charge.update(paid=False, status="failed", amount_captured=0)
-                return [self.event("charge.failed", charge, created=now),
-                        self.event("payment_intent.payment_failed", {
-                            "id": intent_id, "object": "payment_intent", "status": "requires_payment_method",
-                            "amount": session["amount_total"], "currency": session["currency"],
-                            "customer": session["customer"], "metadata": {}}, created=now),
-                        self.event(outcome, session, created=now)]
+                return [
+                    self.event("charge.failed", charge, created=now),
+                    self.event(
+                        "payment_intent.payment_failed",
+                        {
+                            "id": intent_id,
+                            "object": "payment_intent",
+                            "status": "requires_payment_method",
+                            "amount": session["amount_total"],
+                            "currency": session["currency"],
+                            "customer": session["customer"],
+                            "metadata": {},
+                        },
+                        created=now,
+                    ),
+                    self.event(outcome, session, created=now),
+                ]
         events = self.pay_invoice(session["invoice"], created=now, succeeded=succeeded)
         with self.lock:
             if succeeded:
@@ -472,7 +678,9 @@ class FakeStripe:
             events.append(self.event(outcome, session, created=now))
         return events
 
-    def pay_invoice(self, invoice_id: str, *, created: int | None = None, succeeded: bool = True) -> list[dict]:
+    def pay_invoice(
+        self, invoice_id: str, *, created: int | None = None, succeeded: bool = True
+    ) -> list[dict]:
         """An attempt at an open invoice (Stripe's retry, or the donor's) with its payment intent."""
         now = int(time.time()) if created is None else created
         with self.lock:
@@ -480,55 +688,127 @@ class FakeStripe:
             subscription = self.state.objects[invoice["parent"]["subscription_details"]["subscription"]]
             payment = invoice["payments"]["data"][0]
             intent_id = payment["payment"]["payment_intent"]
-            charge = self._charge(invoice["customer"], invoice["amount_due"], invoice["currency"], intent_id, now)
+            charge = self._charge(
+                invoice["customer"], invoice["amount_due"], invoice["currency"], intent_id, now
+            )
             invoice["attempt_count"] += 1
             previous = {"status": subscription["status"]}
             if not succeeded:
                 charge.update(paid=False, status="failed", amount_captured=0)
                 payment["status"] = "open"
-                events = [self.event("charge.failed", charge, created=now),
-                          self.event("invoice.payment_failed", invoice, created=now)]
+                events = [
+                    self.event("charge.failed", charge, created=now),
+                    self.event("invoice.payment_failed", invoice, created=now),
+                ]
                 if subscription["status"] == "active":
                     subscription["status"] = "past_due"
-                    events.append(self.event("customer.subscription.updated", subscription, created=now,
-                                             previous_attributes=previous))
+                    events.append(
+                        self.event(
+                            "customer.subscription.updated",
+                            subscription,
+                            created=now,
+                            previous_attributes=previous,
+                        )
+                    )
                 return events
             payment["status"] = "paid"
-            invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0,
-                           status_transitions={"paid_at": now})
-            events = [self.event("charge.succeeded", charge, created=now),
-                      self.event("invoice.paid", invoice, created=now),
-                      self.event("invoice.payment_succeeded", invoice, created=now)]
+            invoice.update(
+                status="paid",
+                amount_paid=invoice["amount_due"],
+                amount_remaining=0,
+                status_transitions={"paid_at": now},
+            )
+            events = [
+                self.event("charge.succeeded", charge, created=now),
+                self.event("invoice.paid", invoice, created=now),
+                self.event("invoice.payment_succeeded", invoice, created=now),
+            ]
             if subscription["status"] != "active":
                 subscription["status"] = "active"
-                events.append(self.event("customer.subscription.updated", subscription, created=now,
-                                         previous_attributes=previous))
+                events.append(
+                    self.event(
+                        "customer.subscription.updated",
+                        subscription,
+                        created=now,
+                        previous_attributes=previous,
+                    )
+                )
             return events
 
-    def _subscription(self, customer_id: str, session: dict[str, Any], price: dict[str, Any], quantity: int,
-                      now: int, *, status: str = "active") -> dict[str, Any]:
-        return self._store({
-            "id": new_id("sub"), "object": "subscription", "customer": customer_id, "status": status,
-            "created": now, "start_date": now, "canceled_at": None, "ended_at": None, "pause_collection": None,
-            "cancel_at_period_end": False, "currency": session["currency"],
-            "metadata": dict(session.get("subscription_data", {}).get("metadata", {})),
-            "items": {"object": "list", "data": [{
-                "id": new_id("si"), "object": "subscription_item", "price": price, "quantity": quantity,
-                "current_period_start": now, "current_period_end": now + 30 * 86400}],
-                "has_more": False, "total_count": 1, "url": "/v1/subscription_items"},
-            "latest_invoice": None, "livemode": False,
-        })
+    def _subscription(
+        self,
+        customer_id: str,
+        session: dict[str, Any],
+        price: dict[str, Any],
+        quantity: int,
+        now: int,
+        *,
+        status: str = "active",
+    ) -> dict[str, Any]:
+        return self._store(
+            {
+                "id": new_id("sub"),
+                "object": "subscription",
+                "customer": customer_id,
+                "status": status,
+                "created": now,
+                "start_date": now,
+                "canceled_at": None,
+                "ended_at": None,
+                "pause_collection": None,
+                "cancel_at_period_end": False,
+                "currency": session["currency"],
+                "metadata": dict(session.get("subscription_data", {}).get("metadata", {})),
+                "items": {
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": new_id("si"),
+                            "object": "subscription_item",
+                            "price": price,
+                            "quantity": quantity,
+                            "current_period_start": now,
+                            "current_period_end": now + 30 * 86400,
+                        }
+                    ],
+                    "has_more": False,
+                    "total_count": 1,
+                    "url": "/v1/subscription_items",
+                },
+                "latest_invoice": None,
+                "livemode": False,
+            }
+        )
 
     def _charge(self, customer_id: str | None, amount: int, currency: str, intent_id: str, now: int) -> dict:
-        return self._store({
-            "id": new_id("ch"), "object": "charge", "amount": amount, "amount_captured": amount,
-            "amount_refunded": 0, "currency": currency, "customer": customer_id, "payment_intent": intent_id,
-            "paid": True, "refunded": False, "status": "succeeded", "created": now, "livemode": False,
-            "payment_method_details": {"type": "card", "card": {"brand": "visa", "last4": "4242"}},
-        })
+        return self._store(
+            {
+                "id": new_id("ch"),
+                "object": "charge",
+                "amount": amount,
+                "amount_captured": amount,
+                "amount_refunded": 0,
+                "currency": currency,
+                "customer": customer_id,
+                "payment_intent": intent_id,
+                "paid": True,
+                "refunded": False,
+                "status": "succeeded",
+                "created": now,
+                "livemode": False,
+                "payment_method_details": {"type": "card", "card": {"brand": "visa", "last4": "4242"}},
+            }
+        )
 
-    def _invoice(self, subscription: dict[str, Any], now: int, *, billing_reason: str, email: str | None = None,
-                 paid: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _invoice(
+        self,
+        subscription: dict[str, Any],
+        now: int,
+        *,
+        billing_reason: str,
+        email: str | None = None,
+        paid: bool = True,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         item = subscription["items"]["data"][0]
         amount = item["price"]["unit_amount"] * item["quantity"]
         customer = self.state.objects.get(subscription["customer"], {})
@@ -536,28 +816,71 @@ class FakeStripe:
         charge = self._charge(subscription["customer"], amount, subscription["currency"], intent_id, now)
         if not paid:
             charge.update(paid=False, status="failed", amount_captured=0)
-        invoice = self._store({
-            "id": new_id("in"), "object": "invoice", "customer": subscription["customer"],
-            "customer_email": email or customer.get("email"), "customer_name": customer.get("name"),
-            "amount_due": amount, "amount_paid": amount if paid else 0, "amount_remaining": 0 if paid else amount,
-            "currency": subscription["currency"], "billing_reason": billing_reason,
-            "status": "paid" if paid else "open", "created": now, "livemode": False,
-            "attempt_count": 1, "period_start": now, "period_end": now + 30 * 86400,
-            "parent": {"type": "subscription_details", "quote_details": None,
-                       "subscription_details": {"subscription": subscription["id"],
-                                                "metadata": subscription["metadata"]}},
-            "lines": {"object": "list", "has_more": False, "total_count": 1, "data": [{
-                "id": new_id("il"), "object": "line_item", "amount": amount, "currency": subscription["currency"],
-                "quantity": item["quantity"],
-                "pricing": {"type": "price_details", "unit_amount_decimal": str(item["price"]["unit_amount"]),
-                            "price_details": {"price": item["price"]["id"], "product": item["price"]["product"]}},
-                "period": {"start": now, "end": now + 30 * 86400}}]},
-            "payments": {"object": "list", "has_more": False, "data": [{
-                "id": new_id("inpay"), "object": "invoice_payment", "is_default": True,
+        invoice = self._store(
+            {
+                "id": new_id("in"),
+                "object": "invoice",
+                "customer": subscription["customer"],
+                "customer_email": email or customer.get("email"),
+                "customer_name": customer.get("name"),
+                "amount_due": amount,
+                "amount_paid": amount if paid else 0,
+                "amount_remaining": 0 if paid else amount,
+                "currency": subscription["currency"],
+                "billing_reason": billing_reason,
                 "status": "paid" if paid else "open",
-                "payment": {"type": "payment_intent", "payment_intent": intent_id}}]},
-            "status_transitions": {"paid_at": now if paid else None},
-        })
+                "created": now,
+                "livemode": False,
+                "attempt_count": 1,
+                "period_start": now,
+                "period_end": now + 30 * 86400,
+                "parent": {
+                    "type": "subscription_details",
+                    "quote_details": None,
+                    "subscription_details": {
+                        "subscription": subscription["id"],
+                        "metadata": subscription["metadata"],
+                    },
+                },
+                "lines": {
+                    "object": "list",
+                    "has_more": False,
+                    "total_count": 1,
+                    "data": [
+                        {
+                            "id": new_id("il"),
+                            "object": "line_item",
+                            "amount": amount,
+                            "currency": subscription["currency"],
+                            "quantity": item["quantity"],
+                            "pricing": {
+                                "type": "price_details",
+                                "unit_amount_decimal": str(item["price"]["unit_amount"]),
+                                "price_details": {
+                                    "price": item["price"]["id"],
+                                    "product": item["price"]["product"],
+                                },
+                            },
+                            "period": {"start": now, "end": now + 30 * 86400},
+                        }
+                    ],
+                },
+                "payments": {
+                    "object": "list",
+                    "has_more": False,
+                    "data": [
+                        {
+                            "id": new_id("inpay"),
+                            "object": "invoice_payment",
+                            "is_default": True,
+                            "status": "paid" if paid else "open",
+                            "payment": {"type": "payment_intent", "payment_intent": intent_id},
+                        }
+                    ],
+                },
+                "status_transitions": {"paid_at": now if paid else None},
+            }
+        )
         subscription["latest_invoice"] = invoice["id"]
         return invoice, charge
 
@@ -570,17 +893,31 @@ class FakeStripe:
             if paid:
                 previous = {"status": subscription["status"]} if subscription["status"] != "active" else None
                 subscription["status"] = "active"
-                events = [self.event("charge.succeeded", charge, created=now),
-                          self.event("invoice.paid", invoice, created=now)]
+                events = [
+                    self.event("charge.succeeded", charge, created=now),
+                    self.event("invoice.paid", invoice, created=now),
+                ]
                 if previous:
-                    events.append(self.event("customer.subscription.updated", subscription, created=now,
-                                             previous_attributes=previous))
+                    events.append(
+                        self.event(
+                            "customer.subscription.updated",
+                            subscription,
+                            created=now,
+                            previous_attributes=previous,
+                        )
+                    )
                 return events
             subscription["status"] = "past_due"
-            return [self.event("charge.failed", charge, created=now),
-                    self.event("invoice.payment_failed", invoice, created=now),
-                    self.event("customer.subscription.updated", subscription, created=now,
-                               previous_attributes={"status": "active"})]
+            return [
+                self.event("charge.failed", charge, created=now),
+                self.event("invoice.payment_failed", invoice, created=now),
+                self.event(
+                    "customer.subscription.updated",
+                    subscription,
+                    created=now,
+                    previous_attributes={"status": "active"},
+                ),
+            ]
 
     def cancel(self, subscription_id: str, *, created: int | None = None) -> list[dict]:
         now = int(time.time()) if created is None else created
@@ -588,40 +925,72 @@ class FakeStripe:
             subscription = self.state.objects[subscription_id]
             previous = {"status": subscription["status"]}
             subscription.update(status="canceled", canceled_at=now, ended_at=now)
-            return [self.event("customer.subscription.deleted", subscription, created=now,
-                               previous_attributes=previous)]
+            return [
+                self.event(
+                    "customer.subscription.deleted", subscription, created=now, previous_attributes=previous
+                )
+            ]
 
     def pause(self, subscription_id: str, *, created: int | None = None) -> list[dict]:
         now = int(time.time()) if created is None else created
         with self.lock:
             subscription = self.state.objects[subscription_id]
             subscription["status"] = "paused"
-            return [self.event("customer.subscription.paused", subscription, created=now,
-                               previous_attributes={"status": "active"}),
-                    self.event("customer.subscription.updated", subscription, created=now,
-                               previous_attributes={"status": "active"})]
+            return [
+                self.event(
+                    "customer.subscription.paused",
+                    subscription,
+                    created=now,
+                    previous_attributes={"status": "active"},
+                ),
+                self.event(
+                    "customer.subscription.updated",
+                    subscription,
+                    created=now,
+                    previous_attributes={"status": "active"},
+                ),
+            ]
 
     def resume(self, subscription_id: str, *, created: int | None = None) -> list[dict]:
         now = int(time.time()) if created is None else created
         with self.lock:
             subscription = self.state.objects[subscription_id]
             subscription["status"] = "active"
-            return [self.event("customer.subscription.resumed", subscription, created=now,
-                               previous_attributes={"status": "paused"}),
-                    self.event("customer.subscription.updated", subscription, created=now,
-                               previous_attributes={"status": "paused"})]
+            return [
+                self.event(
+                    "customer.subscription.resumed",
+                    subscription,
+                    created=now,
+                    previous_attributes={"status": "paused"},
+                ),
+                self.event(
+                    "customer.subscription.updated",
+                    subscription,
+                    created=now,
+                    previous_attributes={"status": "paused"},
+                ),
+            ]
 
-    def update_subscription_amount(self, subscription_id: str, amount: int, *, created: int | None = None
-                                   ) -> list[dict]:
+    def update_subscription_amount(
+        self, subscription_id: str, amount: int, *, created: int | None = None
+    ) -> list[dict]:
         now = int(time.time()) if created is None else created
         with self.lock:
             subscription = self.state.objects[subscription_id]
             item = subscription["items"]["data"][0]
             old = item["price"]
-            item["price"] = self.create_price({"currency": old["currency"], "unit_amount": str(amount),
-                                               "recurring": {"interval": "month"}}, product=old["product"])
-            return [self.event("customer.subscription.updated", subscription, created=now,
-                               previous_attributes={"items": {"data": [{"price": _public(old)}]}})]
+            item["price"] = self.create_price(
+                {"currency": old["currency"], "unit_amount": str(amount), "recurring": {"interval": "month"}},
+                product=old["product"],
+            )
+            return [
+                self.event(
+                    "customer.subscription.updated",
+                    subscription,
+                    created=now,
+                    previous_attributes={"items": {"data": [{"price": _public(old)}]}},
+                )
+            ]
 
     def refund(self, charge_id: str, *, amount: int | None = None, created: int | None = None) -> list[dict]:
         """A refund of ``amount`` (all that is left by default). Like Stripe, the charge then carries the
@@ -633,11 +1002,21 @@ class FakeStripe:
             left = charge["amount"] - charge["amount_refunded"]
             amount = left if amount is None else amount
             if not 0 < amount <= left:
-                raise StripeError(400, f"Refund amount ({amount}) is greater than unrefunded amount on charge "
-                                  f"({left})", param="amount")
-            refund = {"id": new_id("re"), "object": "refund", "amount": amount, "charge": charge_id,
-                      "currency": charge["currency"], "payment_intent": charge["payment_intent"],
-                      "status": "succeeded", "created": now}
+                raise StripeError(
+                    400,
+                    f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+                    param="amount",
+                )
+            refund = {
+                "id": new_id("re"),
+                "object": "refund",
+                "amount": amount,
+                "charge": charge_id,
+                "currency": charge["currency"],
+                "payment_intent": charge["payment_intent"],
+                "status": "succeeded",
+                "created": now,
+            }
             charge["amount_refunded"] += amount
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
             charge.setdefault("_refunds", []).append(refund)
@@ -656,7 +1035,9 @@ def _make_handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read assertions, not logs
             pass
 
-        def _send(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -689,9 +1070,11 @@ def _make_handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
                 return
             title = "Fake Stripe Checkout" if obj["object"] == "checkout.session" else "Fake Stripe portal"
             amount = obj.get("amount_total")
-            html = (f"<!doctype html><html lang='en'><title>{title}</title><h1>{title}</h1>"
-                    f"<p id='session'>{object_id}</p><p id='mode'>{obj.get('mode', '')}</p>"
-                    f"<p id='amount'>{amount if amount is not None else ''} {obj.get('currency', '')}</p>")
+            html = (
+                f"<!doctype html><html lang='en'><title>{title}</title><h1>{title}</h1>"
+                f"<p id='session'>{object_id}</p><p id='mode'>{obj.get('mode', '')}</p>"
+                f"<p id='amount'>{amount if amount is not None else ''} {obj.get('currency', '')}</p>"
+            )
             self._send(200, html.encode(), "text/html; charset=utf-8")
 
         def do_GET(self) -> None:
