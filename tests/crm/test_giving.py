@@ -266,3 +266,27 @@ def test_after_a_flush_the_triggers_still_keep_the_figures():
     DonationFactory(donor=donor, amount=4321)
     assert giving_triggers_missing() == []
     assert_all_right()
+
+
+def test_loaddata_of_a_dump_does_not_count_gifts_twice():
+    from django.core import serializers
+
+    donor = DonorFactory()
+    DonationFactory.create_batch(2, donor=donor, amount=2500)
+    RecurringDonationFactory(donor=donor)
+    dumped = serializers.serialize(
+        "json",
+        [
+            *Donor.objects.filter(pk=donor.pk),
+            *DonorGiving.objects.filter(donor=donor),
+            *RecurringDonation.objects.filter(donor=donor),
+            *Donation.objects.filter(donor=donor),
+        ],
+    )
+    Donation.objects.all().delete()
+    RecurringDonation.objects.all().delete()
+    Donor.objects.filter(pk=donor.pk).delete()
+    for obj in serializers.deserialize("json", dumped):
+        obj.save()
+    assert stored(donor.pk)["lifetime_value"] == 5000
+    assert_all_right()
