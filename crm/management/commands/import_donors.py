@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.services.imports import ERROR, import_donors
+from crm.services.imports import BATCH_SIZE, ERROR, import_donors
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check the file and report; write nothing."
         )
         parser.add_argument("--json", action="store_true", help="Print the summary as one JSON object.")
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
     def handle(self, *args, file: Path, dry_run: bool, json: bool, batch_size: int, **options):
         if not file.is_file():

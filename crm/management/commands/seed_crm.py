@@ -8,16 +8,18 @@ batches, so 100,000 donors and their years of gifts take a minute or two, not an
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag
 
 from crm.demo import BASE_DATE, COMPANY_NAMES, JST, fake_person
-from crm.imports.bulk import RawInsert, fast_search_text
+from crm.imports.bulk import RawInsert, bulk_load_pragmas, fast_search_text
 from crm.models import Donation, Donor, Interaction, PartnerCompany, RecurringDonation, TaggedDonor
 
 AMOUNTS = [(1000, 30), (2000, 10), (3000, 25), (5000, 20), (10000, 10), (30000, 5)]
@@ -30,9 +32,27 @@ TAGS = ["イベント参加", "講演会", "大口寄付", "法人関係者", "�
 HISTORY_MONTHS = 36  # monthly gifts recorded for at most the last three years of a membership
 
 
+class Weighted:
+    """Values drawn with weights; rng.choices with precomputed cumulative weights draws exactly what
+    rng.choices(values, weights) would, without summing the weights on every call."""
+
+    def __init__(self, weighted: list[tuple]):
+        values, weights = zip(*weighted, strict=True)
+        self.values, self.cum_weights = list(values), list(itertools.accumulate(weights))
+
+    def __call__(self, rng: random.Random):
+        return rng.choices(self.values, cum_weights=self.cum_weights)[0]
+
+
+_tables: dict[int, tuple[list, Weighted]] = {}
+
+
 def pick(rng: random.Random, weighted: list[tuple]) -> object:
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights)[0]
+    """One value of a [(value, weight), ...] list; its cumulative weights are computed once."""
+    entry = _tables.get(id(weighted))
+    if entry is None or entry[0] is not weighted:
+        entry = _tables[id(weighted)] = (weighted, Weighted(weighted))
+    return entry[1](rng)
 
 
 @dataclass
@@ -56,6 +76,45 @@ DONATION_FIELDS = [
     "status",
     "created_at",
 ]
+DONOR_FIELDS = [
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "email",
+    "phone",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "preferred_language",
+    "source",
+    "newsletter_status",
+    "newsletter_status_changed_at",
+    "newsletter_status_source",
+    "stripe_customer_id",
+    "company_id",
+    "company_role",
+    "search_text",
+    "created_at",
+    "updated_at",
+]
+MEMBERSHIP_FIELDS = [
+    "donor_id",
+    "amount",
+    "currency",
+    "interval",
+    "status",
+    "started_at",
+    "canceled_at",
+    "status_changed_at",
+    "external_id",
+    "created_at",
+    "updated_at",
+]
+INTERACTION_FIELDS = ["donor_id", "kind", "happened_at", "summary", "created_at"]
+# Rows per INSERT/COPY call: bounded so a batch's parameter lists stay a few MB.
+INSERT_CHUNK = 5000
 
 
 def _month_add(moment: dt.datetime, months: int) -> dt.datetime:
@@ -113,57 +172,79 @@ def _seed_companies(rng: random.Random, *, seed: int, count: int) -> list[Partne
     return sorted([*existing.values(), *new], key=lambda c: c.name)
 
 
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    insert = RawInsert(model, fields)
+    for i in range(0, len(rows), INSERT_CHUNK):
+        insert(rows[i : i + INSERT_CHUNK])
+
+
 def _seed_batch(*, seed, start, size, companies, tags, result: SeedResult) -> None:
+    """One batch of donors and everything they did, written with one INSERT (or COPY) per table.
+
+    Rows are plain tuples, not model instances: building 100,000 Donors and compiling them into
+    SQL with bulk_create cost more than the database's work. save() and signals are skipped as
+    with bulk_create; search_text and timestamps are set here.
+    """
     # One generator per donor, seeded by (seed, index): a donor's data depends on nothing else,
     # not on the batch size nor on which donors a previous run already created.
-    people: list[tuple[Donor, random.Random]] = []
+    people: list[tuple[tuple, random.Random]] = []
     for i in range(start, start + size):
         rng = random.Random(f"{seed}:{i}")
         person = fake_person(rng, index=i, seed=seed)
         joined = BASE_DATE - dt.timedelta(days=rng.randint(0, 365 * 7), seconds=rng.randint(0, 86399))
         status = pick(rng, NEWSLETTER)
-        donor = Donor(
-            family_name=person.family_name,
-            given_name=person.given_name,
-            family_name_kana=person.family_name_kana,
-            given_name_kana=person.given_name_kana,
-            email=person.email,
-            phone=person.phone,
-            postal_code=person.postal_code,
-            prefecture=person.prefecture,
-            city=person.city,
-            address_line=person.address_line,
-            preferred_language=person.language,
-            source=pick(rng, SOURCES),
-            newsletter_status=status,
-            newsletter_status_changed_at=None if status == "never" else joined,
-            newsletter_status_source="seed" if status != "never" else "",
-            created_at=joined,
-            updated_at=joined,
-        )
-        if donor.source == "stripe":
-            donor.stripe_customer_id = f"cus_seed{seed}x{i}"
+        source = pick(rng, SOURCES)
+        company_id, role = None, ""
         if companies and rng.random() < 0.02:
-            donor.company = rng.choice(companies)
-            donor.company_role = rng.choice(["人事部", "CSR推進室", "代表取締役", "広報"])
-        donor.search_text = fast_search_text(donor)
-        people.append((donor, rng))
+            company_id = rng.choice(companies).pk
+            role = rng.choice(["人事部", "CSR推進室", "代表取締役", "広報"])
+        row = (
+            person.family_name,
+            person.given_name,
+            person.family_name_kana,
+            person.given_name_kana,
+            person.email,
+            person.phone,
+            person.postal_code,
+            person.prefecture,
+            person.city,
+            person.address_line,
+            person.language,
+            source,
+            status,
+            None if status == "never" else joined,
+            "seed" if status != "never" else "",
+            f"cus_seed{seed}x{i}" if source == "stripe" else "",
+            company_id,
+            role,
+            fast_search_text(person),  # a Person has the fields it reads
+            joined,
+            joined,
+        )
+        people.append((row, rng))
 
     # Re-running with the same seed adds nothing twice: donors already there are left alone.
-    emails = [d.email for d, _rng in people]
+    emails = [row[4] for row, _rng in people]
     existing = set(Donor.objects.filter(email__in=emails).values_list("email", flat=True))
     if existing:
         result.skipped_existing += len(existing)
-        people = [(d, rng) for d, rng in people if d.email not in existing]
-    Donor.objects.bulk_create([d for d, _rng in people])
+        people = [(row, rng) for row, rng in people if row[4] not in existing]
+    if not people:
+        return
+    _insert(Donor, DONOR_FIELDS, [row for row, _rng in people])
+    donor_ids = dict(
+        Donor.objects.filter(email__in=[row[4] for row, _rng in people]).values_list("email", "pk")
+    )
     result.donors += len(people)
 
-    memberships: list[tuple[RecurringDonation, Donor]] = []
+    now = timezone.now()
+    memberships: list[tuple] = []
     gifts: list[tuple] = []
-    interactions: list[Interaction] = []
-    tagged: list[TaggedDonor] = []
-    for donor, rng in people:
-        joined = donor.created_at
+    interactions: list[tuple] = []
+    tagged: list[tuple] = []
+    for row, rng in people:
+        email, joined = row[4], row[-2]
+        donor_id = donor_ids[email]
         if rng.random() < 0.33:
             status = pick(rng, MEMBER_STATUSES)
             amount = pick(rng, AMOUNTS)
@@ -177,59 +258,76 @@ def _seed_batch(*, seed, start, size, companies, tags, result: SeedResult) -> No
             changed = ended or (
                 BASE_DATE - dt.timedelta(days=rng.randint(0, 40)) if status != "active" else joined
             )
-            membership = RecurringDonation(
-                donor=donor,
-                amount=amount,
-                currency="JPY",
-                interval=interval,
-                status=status,
-                started_at=joined,
-                canceled_at=ended,
-                status_changed_at=max(changed, joined),
-                external_id=f"sub_seed{seed}x{donor.email.split('@')[0]}",
-                created_at=joined,
+            external_id = f"sub_seed{seed}x{email.split('@')[0]}"
+            memberships.append(
+                (
+                    donor_id,
+                    amount,
+                    "JPY",
+                    interval,
+                    status,
+                    joined,
+                    ended,
+                    max(changed, joined),
+                    external_id,
+                    joined,
+                    now,
+                )
             )
-            memberships.append((membership, donor))
             result.by_status[status] = result.by_status.get(status, 0) + 1
         elif rng.random() < 0.8:
             for _ in range(rng.choice([1, 1, 1, 2, 3])):
                 when = joined + dt.timedelta(days=rng.randint(0, max(0, (BASE_DATE - joined).days)))
                 method = rng.choice(["card", "card", "card", "bank_transfer", "cash"])
                 status = "succeeded" if rng.random() < 0.98 else "refunded"
-                gifts.append((donor.pk, pick(rng, ONE_OFF_AMOUNTS), when, method, None, status, when))
+                gifts.append((donor_id, pick(rng, ONE_OFF_AMOUNTS), when, method, None, status, when))
         if rng.random() < 0.15:
             for tag in rng.sample(tags, rng.choice([1, 1, 2])):
-                tagged.append(TaggedDonor(content_object=donor, tag=tag))
+                tagged.append((donor_id, tag.pk))
         if rng.random() < 0.03:
             interactions.append(
-                Interaction(
-                    donor=donor,
-                    kind=rng.choice(["call", "meeting", "email", "event"]),
-                    happened_at=joined + dt.timedelta(days=rng.randint(0, 60)),
-                    summary=rng.choice(
-                        ["お礼の電話", "活動報告会でご挨拶", "領収書の再発行", "継続寄付のご相談"]
-                    ),
+                (
+                    donor_id,
+                    rng.choice(["call", "meeting", "email", "event"]),
+                    joined + dt.timedelta(days=rng.randint(0, 60)),
+                    rng.choice(["お礼の電話", "活動報告会でご挨拶", "領収書の再発行", "継続寄付のご相談"]),
+                    now,
                 )
             )
-    RecurringDonation.objects.bulk_create([m for m, _d in memberships])
-    result.members += sum(1 for m, _d in memberships if m.status == "active")
+    _insert(RecurringDonation, MEMBERSHIP_FIELDS, memberships)
+    result.members += sum(1 for m in memberships if m[4] == "active")
+    membership_ids = dict(
+        RecurringDonation.objects.filter(external_id__in=[m[8] for m in memberships]).values_list(
+            "external_id", "pk"
+        )
+    )
 
-    for membership, donor in memberships:
-        end = membership.canceled_at or BASE_DATE
-        first = max(membership.started_at, _month_add(end, -HISTORY_MONTHS))
-        step = 12 if membership.interval == "year" else 1
+    for (
+        donor_id,
+        amount,
+        _currency,
+        interval,
+        status,
+        started,
+        canceled,
+        _changed,
+        external_id,
+        *_,
+    ) in memberships:
+        end = canceled or BASE_DATE
+        first = max(started, _month_add(end, -HISTORY_MONTHS))
+        step = 12 if interval == "year" else 1
+        membership_id = membership_ids[external_id]
         months = 0
+        late_after = BASE_DATE - dt.timedelta(days=31)
         while (when := _month_add(first, months)) <= end:
-            late = membership.status == "past_due" and when > BASE_DATE - dt.timedelta(days=31)
-            status = "failed" if late else "succeeded"
-            gifts.append((donor.pk, membership.amount, when, "card", membership.pk, status, when))
+            gift_status = "failed" if status == "past_due" and when > late_after else "succeeded"
+            gifts.append((donor_id, amount, when, "card", membership_id, gift_status, when))
             months += step
-    insert_donations = RawInsert(Donation, DONATION_FIELDS)
-    for i in range(0, len(gifts), 5000):
-        insert_donations(gifts[i : i + 5000])
+    _insert(Donation, DONATION_FIELDS, gifts)
     result.donations += len(gifts)
-    TaggedDonor.objects.bulk_create(tagged)
-    Interaction.objects.bulk_create(interactions)
+    _insert(TaggedDonor, ["content_object_id", "tag_id"], tagged)
+    _insert(Interaction, INTERACTION_FIELDS, interactions)
     result.interactions += len(interactions)
 
 
@@ -242,7 +340,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, donors: int, seed: int, batch_size: int, **options):
-        result = seed_crm(donors=donors, seed=seed, batch_size=batch_size, stdout=self.stdout)
+        with bulk_load_pragmas():
+            result = seed_crm(donors=donors, seed=seed, batch_size=batch_size, stdout=self.stdout)
         self.stdout.write(
             f"{result.donors:,} donors ({result.members:,} active members), {result.donations:,} donations, "
             f"{result.companies} companies, {result.interactions:,} interactions in {result.seconds}s"
