@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 JST = ZoneInfo("Asia/Tokyo")
 # The seed page counted 502 members "as of 12 March"; synthetic histories end there.
@@ -165,6 +166,9 @@ def load_crm_demo(*, stdout=None) -> None:
     from crm.models import Donation, Donor, Interaction, RecurringDonation
 
     rng = random.Random(DEMO_SEED)
+    # Histories end on the day the demo is loaded, so the dashboard's "this month" and the lapsed
+    # segments show something (the seed page's figures were "as of" as_of; seed_crm keeps that).
+    as_of = dt.datetime.combine(timezone.localdate(), dt.time(12), tzinfo=JST)
     with transaction.atomic():
         companies = _demo_companies(rng)
         plan = []
@@ -176,7 +180,7 @@ def load_crm_demo(*, stdout=None) -> None:
         )
         for index, kind in enumerate(kinds):
             person = fake_person(rng, index=index, seed=DEMO_SEED, domain=DEMO_DOMAIN)
-            joined = BASE_DATE - dt.timedelta(days=rng.randint(40, 365 * 6), seconds=rng.randint(0, 86399))
+            joined = as_of - dt.timedelta(days=rng.randint(5, 365 * 6), seconds=rng.randint(0, 86399))
             plan.append(
                 (kind, person, joined, rng.random(), rng.choice([1000, 1000, 3000, 3000, 5000, 10000]))
             )
@@ -217,18 +221,18 @@ def load_crm_demo(*, stdout=None) -> None:
                     when = joined + dt.timedelta(days=120 * n)
                     gifts.append(
                         Donation(
-                            donor=donor, amount=amount * 2, received_at=min(when, BASE_DATE),
+                            donor=donor, amount=amount * 2, received_at=min(when, as_of),
                             method="bank_transfer" if r < 0.3 else "card",
                         )
                     )  # fmt: skip
                 continue
             status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
             ended = (
-                joined + dt.timedelta(days=int(30 + r * (BASE_DATE - joined).days))
+                joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
                 if kind == "lapsed"
                 else None
             )
-            ended = min(ended, BASE_DATE) if ended else None
+            ended = min(ended, as_of) if ended else None
             membership = RecurringDonation(
                 donor=donor,
                 amount=amount,
@@ -236,14 +240,14 @@ def load_crm_demo(*, stdout=None) -> None:
                 started_at=joined,
                 canceled_at=ended,
                 status_changed_at=ended
-                or (BASE_DATE - dt.timedelta(days=5) if kind == "past_due" else joined),
+                or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
             )
             memberships.append((membership, donor))
         RecurringDonation.objects.bulk_create([m for m, _d in memberships])
         for membership, donor in memberships:
-            when, last = membership.started_at, membership.canceled_at or BASE_DATE
+            when, last = membership.started_at, membership.canceled_at or as_of
             while when <= last:
-                failed = membership.status == "past_due" and when > BASE_DATE - dt.timedelta(days=31)
+                failed = membership.status == "past_due" and when > as_of - dt.timedelta(days=31)
                 gifts.append(
                     Donation(
                         donor=donor, amount=membership.amount, received_at=when, method="card",
@@ -270,7 +274,7 @@ def load_crm_demo(*, stdout=None) -> None:
                     Interaction(
                         company=company,
                         kind="meeting",
-                        happened_at=BASE_DATE - dt.timedelta(days=rng.randint(10, 200)),
+                        happened_at=as_of - dt.timedelta(days=rng.randint(10, 200)),
                         summary="採用面談の振り返り",
                         body="お試し雇用の状況と、定着のためのサポートについて意見交換。",
                     )

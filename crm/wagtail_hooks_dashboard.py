@@ -1,0 +1,52 @@
+"""The fundraisers' dashboard panel on the Wagtail admin home (crm.dashboard computes it)."""
+
+from django.urls import NoReverseMatch, reverse
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+
+from crm.dashboard import dashboard_figures
+
+DASHBOARD_PERMISSION = "crm.view_donor"
+
+
+def _url(name: str, query: str = "") -> str:
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return ""
+
+
+class CRMDashboardPanel(Component):
+    name = "crm_dashboard"
+    order = 50  # above Wagtail's own panels (pages awaiting moderation: 200)
+    template_name = "crm/dashboard/panel.html"
+
+    def get_context_data(self, parent_context=None):
+        figures = dashboard_figures()
+        return {
+            "figures": figures,
+            "links": {
+                "members": _url("crm_monthly_member:index", "?status=active"),
+                "donors": _url("crm_donor:index"),
+                "donations": _url("crm_donation:index"),
+                "stripe_failed": _url("crm_stripe_event:index", "?status=failed"),
+                "sync_log": _url("crm_mailchimp_sync_run:index"),
+                "to_invite": _url("crm_fb_to_invite:index"),
+                "imports": _url("donor_import:index"),
+            },
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_crm_dashboard(request, panels):
+    # Communications staff have no CRM access at all, not even its figures.
+    if request.user.has_perm(DASHBOARD_PERMISSION):
+        panels.append(CRMDashboardPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def crm_dashboard_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("crm/dashboard.css"))
