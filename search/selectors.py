@@ -81,10 +81,29 @@ def result_cards(pages: Iterable[Page], *, query: str) -> list[ResultCard]:
     """What each result shows: the page, an excerpt with the query's words marked, its tags."""
     pages = list(pages)
     tags = story_card_tags(story_ids=[page.pk for page in pages if isinstance(page, StoryPage)])
+    texts = page_texts(pages)
     return [
-        ResultCard(page=page, excerpt=excerpt(page_text(page), query), tags=tags.get(page.pk, []))
+        ResultCard(page=page, excerpt=excerpt(text, query), tags=tags.get(page.pk, []))
+        for page, text in zip(pages, texts, strict=True)
+    ]
+
+
+# Readable page text changes only when the page is published again (the key holds the time).
+PAGE_TEXT_CACHE_SECONDS = 24 * 60 * 60
+
+
+def page_texts(pages: list[Page]) -> list[str]:
+    """page_text() of each page, through the cache: reading a StreamField's blocks and stripping
+    their HTML was a third of a results page's excerpt work, and popular results repeat."""
+    keys = [
+        f"search:page-text:{page.pk}:{page.last_published_at and page.last_published_at.timestamp()}"
         for page in pages
     ]
+    cached = cache.get_many(keys)
+    missing = {key: page_text(page) for key, page in zip(keys, pages, strict=True) if key not in cached}
+    if missing:
+        cache.set_many(missing, PAGE_TEXT_CACHE_SECONDS)
+    return [cached[key] if key in cached else missing[key] for key in keys]
 
 
 def story_card_tags(*, story_ids: list[int]) -> dict[int, list[CardTag]]:
@@ -186,4 +205,6 @@ def _block_text(child) -> Iterable[str]:
         content = child.block.get_searchable_content(child.value)
     except Exception:
         return []
-    return [strip_tags(str(item)) for item in content if item]
+    # Rich text arrives as plain text already; parsing it for tags again doubled the cost.
+    texts = (str(item) for item in content if item)
+    return [strip_tags(text) if "<" in text else text for text in texts]

@@ -3,7 +3,7 @@ the stock query compilers see it, so they only ever receive plain, normalised wo
 
 from __future__ import annotations
 
-from django.db.models import IntegerField
+from django.db.models import Case, F, FloatField, IntegerField, Value, When
 from modelsearch.backends.base import EmptySearchResults
 from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
@@ -80,3 +80,96 @@ def integer_pk_field(model) -> IntegerField | None:
         pk = pk.target_field
     integer_types = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
     return IntegerField() if pk.get_internal_type() in integer_types else None
+
+
+class RankedHeadCompilerMixin:
+    """Query compiler mixin: one query ranks the matches, cuts the first RANKED_HEAD and counts.
+
+    Subclasses give `_matches(config)`: the matching index entries whose object passes the
+    caller's queryset filters, annotated `object_pk` and `score` (None: use the stock path), and
+    `_head_rows(matches)`: [(object_pk, score, total)] of the best `ranked_head`. Pages of results
+    within the head come from it; pages past it are ranked again with OFFSET.
+    """
+
+    ranked_head = RANKED_HEAD
+    # bm25 (SQLite): lower is better; ts_rank (PostgreSQL): higher is better.
+    score_ascending = False
+
+    def _best_first(self, score, pk):
+        if self.score_ascending:
+            return F(score).asc(), F(pk).desc()
+        return F(score).desc(), F(pk).desc()
+
+    def _head(self, config) -> tuple[list[tuple[int, float]], int] | None:
+        cached = getattr(self, "_head_cache", None)
+        if cached is not None:
+            return cached
+        matches = self._matches(config)
+        if matches is None:
+            return None
+        rows = self._head_rows(matches)
+        self._head_cache = ([(pk, score) for pk, score, _total in rows], rows[0][2] if rows else 0)
+        return self._head_cache
+
+    def _window(self, config, start, stop) -> list[tuple[int, float]] | None:
+        head_and_total = self._head(config)
+        if head_and_total is None:
+            return None
+        head, total = head_and_total
+        start = start or 0
+        if len(head) == total or (stop is not None and stop <= len(head)):
+            return head[start:stop]
+        matches = self._matches(config).order_by(*self._best_first("score", "object_pk"))
+        return list(matches.values_list("object_pk", "score")[start:stop])
+
+    def count(self, config) -> int | None:
+        head_and_total = self._head(config)
+        return None if head_and_total is None else head_and_total[1]
+
+    def search(self, config, start, stop, score_field=None, **kwargs):
+        """The window as a QuerySet (for callers of SearchResults.get_queryset())."""
+        window = self._window(config, start, stop)
+        if window is None:
+            return super().search(config, start, stop, score_field=score_field, **kwargs)
+        queryset = self.queryset.filter(pk__in=[pk for pk, _score in window])
+        score_field = score_field or "_score"
+        if window:
+            score = Case(*(When(pk=pk, then=Value(value)) for pk, value in window), output_field=FloatField())
+            queryset = queryset.annotate(**{score_field: score}).order_by(
+                *self._best_first(score_field, "pk")
+            )
+        return queryset
+
+    def window_objects(self, config, start, stop, score_field=None) -> list | None:
+        """The window's objects, best first, loaded by primary key and put in order here (cheaper
+        to build than the CASE-ordered QuerySet of search(), which the results page doesn't need)."""
+        window = self._window(config, start, stop)
+        if window is None:
+            return None
+        if not window:
+            return []
+        objects = {obj.pk: obj for obj in self.queryset.order_by().filter(pk__in=[pk for pk, _ in window])}
+        results = []
+        for pk, score in window:
+            obj = objects.get(pk)
+            if obj is None:  # deleted or unpublished between the two queries
+                continue
+            if score_field:
+                setattr(obj, score_field, score)
+            results.append(obj)
+        return results
+
+
+class RankedResultsMixin:
+    """SearchResults mixin for RankedHeadCompilerMixin compilers (autocomplete keeps the stock ones)."""
+
+    def _do_search(self):
+        loader = getattr(self.query_compiler, "window_objects", None)
+        config = self.query_compiler.get_config(self.backend)
+        results = loader(config, self.start, self.stop, score_field=self._score_field) if loader else None
+        return super()._do_search() if results is None else results
+
+    def _do_count(self):
+        counter = getattr(self.query_compiler, "count", None)
+        count = counter(self.query_compiler.get_config(self.backend)) if counter else None
+        return super()._do_count() if count is None else count

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
     F,
-    FloatField,
     Func,
     OuterRef,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Cast
@@ -21,7 +17,13 @@ from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.query import And, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.base import RANKED_HEAD, AnalysedIndexerMixin, AnalysedQueryMixin, integer_pk_field
+from search.backends.base import (
+    AnalysedIndexerMixin,
+    AnalysedQueryMixin,
+    RankedHeadCompilerMixin,
+    RankedResultsMixin,
+    integer_pk_field,
+)
 
 
 class PostgresObjectIndexer(AnalysedIndexerMixin, pg.ObjectIndexer):
@@ -87,7 +89,7 @@ class TitleBody(Func):
         super().__init__(F("title"), F("body"))
 
 
-class RankedPostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
+class RankedPostgresSearchQueryCompiler(RankedHeadCompilerMixin, pg.PostgresSearchQueryCompiler):
     """Ranks and cuts the page from the index table, with the total in the same query.
 
     The stock compiler joins every candidate page to its index entry, ranks them all and counts
@@ -96,8 +98,6 @@ class RankedPostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
     query returns the best RANKED_HEAD (page id, score) pairs with the number of matches
     (COUNT(*) OVER ()). Pages past the head are ranked again with OFFSET.
     """
-
-    ranked_head = RANKED_HEAD
 
     def _matches(self, config):
         """Allowed matching entries annotated with object_pk and score; None for the stock path."""
@@ -129,54 +129,16 @@ class RankedPostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
             .annotate(object_pk=Cast("object_id", page_id), score=rank)
         )
 
-    def _head(self, config) -> tuple[list[tuple[int, float]], int] | None:
-        cached = getattr(self, "_head_cache", None)
-        if cached is not None:
-            return cached
-        matches = self._matches(config)
-        if matches is None:
-            return None
-        rows = list(
+    def _head_rows(self, matches) -> list[tuple[int, float, int]]:
+        return list(
             matches.annotate(total=Window(Count("*")))
-            .order_by(F("score").desc(), F("object_pk").desc())
+            .order_by(*self._best_first("score", "object_pk"))
             .values_list("object_pk", "score", "total")[: self.ranked_head]
         )
-        self._head_cache = ([(pk, score) for pk, score, _total in rows], rows[0][2] if rows else 0)
-        return self._head_cache
-
-    def _window(self, config, start, stop) -> list[tuple[int, float]] | None:
-        head_and_total = self._head(config)
-        if head_and_total is None:
-            return None
-        head, total = head_and_total
-        start = start or 0
-        if len(head) == total or (stop is not None and stop <= len(head)):
-            return head[start:stop]
-        matches = self._matches(config).order_by(F("score").desc(), F("object_pk").desc())
-        return list(matches.values_list("object_pk", "score")[start:stop])
-
-    def search(self, config, start, stop, score_field=None, backend=None):
-        window = self._window(config, start, stop)
-        if window is None:
-            return super().search(config, start, stop, score_field=score_field, backend=backend)
-        queryset = self.queryset.filter(pk__in=[pk for pk, _score in window])
-        score_field = score_field or "_score"
-        if window:
-            score = Case(*(When(pk=pk, then=Value(value)) for pk, value in window), output_field=FloatField())
-            queryset = queryset.annotate(**{score_field: score}).order_by(F(score_field).desc(), "-pk")
-        return queryset
-
-    def count(self, config) -> int | None:
-        head_and_total = self._head(config)
-        return None if head_and_total is None else head_and_total[1]
 
 
-class PostgresSearchResults(pg.PostgresSearchResults):
-    def _do_count(self):
-        # Autocomplete keeps the stock compiler, which has no count().
-        counter = getattr(self.query_compiler, "count", None)
-        count = counter(self.query_compiler.get_config(self.backend)) if counter else None
-        return super()._do_count() if count is None else count
+class PostgresSearchResults(RankedResultsMixin, pg.PostgresSearchResults):
+    pass
 
 
 class PostgresSearchBackend(AnalysedQueryMixin, pg.PostgresSearchBackend):

@@ -4,14 +4,20 @@ looks up its FTS model at import time)."""
 from __future__ import annotations
 
 from django.db import connections
-from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Value, When
+from django.db.models import Exists, FloatField, Func, OuterRef
 from django.db.models.functions import Cast
 from modelsearch.backends.database.sqlite import sqlite as lite
 from modelsearch.backends.database.sqlite.query import AndNot, MatchExpression, SQLiteFTSIndexEntry, normalize
 from modelsearch.query import MatchAll, Not, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from search.backends.base import RANKED_HEAD, AnalysedIndexerMixin, AnalysedQueryMixin, integer_pk_field
+from search.backends.base import (
+    AnalysedIndexerMixin,
+    AnalysedQueryMixin,
+    RankedHeadCompilerMixin,
+    RankedResultsMixin,
+    integer_pk_field,
+)
 
 # How much more a match in the title counts than one in the body. (PostgreSQL takes the
 # SearchField boosts instead: title boost=2 maps to tsvector weight A.)
@@ -80,7 +86,7 @@ class SQLiteSearchQueryCompiler(lite.SQLiteSearchQueryCompiler):
         return super().build_tsrank(vector, query, config=config, boost=boost)
 
 
-class RankedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
+class RankedSQLiteSearchQueryCompiler(RankedHeadCompilerMixin, SQLiteSearchQueryCompiler):
     """Ranks and cuts the page inside SQLite, with the total in the same query.
 
     The stock compiler annotates every candidate page with a correlated subquery that runs the
@@ -91,10 +97,10 @@ class RankedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
     past the head are ranked again with OFFSET, which visitors rarely ask for.
     """
 
-    ranked_head = RANKED_HEAD
+    score_ascending = True
 
     def _matches(self, config):
-        """(page id, score) of every allowed match, unsorted; None to use the stock path."""
+        """Allowed matching entries annotated with object_pk and score; None for the stock path."""
         query = normalize(self.query)
         if not self.order_by_relevance or isinstance(query, MatchAll | Not | AndNot):
             return None
@@ -115,18 +121,10 @@ class RankedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
                 object_pk=object_pk,
                 score=self._build_rank_expression(self.get_search_vectors(), config),
             )
-            .values_list("object_pk", "score")
         )
 
-    def _head(self, config) -> tuple[list[tuple[int, float]], int] | None:
-        """The best RANKED_HEAD (page id, score) pairs, best first, and the number of matches."""
-        cached = getattr(self, "_head_cache", None)
-        if cached is not None:
-            return cached
-        matches = self._matches(config)
-        if matches is None:
-            return None
-        sql, params = matches.order_by().query.sql_with_params()
+    def _head_rows(self, matches) -> list[tuple[int, float, int]]:
+        sql, params = matches.values_list("object_pk", "score").order_by().query.sql_with_params()
         # bm25() only runs in the query that scans the FTS table, and a window function
         # (COUNT(*) OVER ()) moves it out of that context: the matches are materialised once,
         # then counted and sorted.
@@ -137,44 +135,11 @@ class RankedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
                 "ORDER BY score, object_pk DESC LIMIT %s",
                 (*params, self.ranked_head),
             )
-            rows = cursor.fetchall()
-        head = [(pk, score) for pk, score, _total in rows]
-        self._head_cache = (head, rows[0][2] if rows else 0)
-        return self._head_cache
-
-    def _window(self, config, start, stop) -> list[tuple[int, float]] | None:
-        head_and_total = self._head(config)
-        if head_and_total is None:
-            return None
-        head, total = head_and_total
-        start = start or 0
-        if len(head) == total or (stop is not None and stop <= len(head)):
-            return head[start:stop]
-        matches = self._matches(config).order_by("score", F("object_pk").desc())
-        return list(matches[start:stop])
-
-    def search(self, config, start, stop, score_field=None):
-        window = self._window(config, start, stop)
-        if window is None:
-            return super().search(config, start, stop, score_field=score_field)
-        queryset = self.queryset.filter(pk__in=[pk for pk, _score in window])
-        score_field = score_field or "_score"
-        if window:
-            score = Case(*(When(pk=pk, then=Value(value)) for pk, value in window), output_field=FloatField())
-            queryset = queryset.annotate(**{score_field: score}).order_by(score_field, "-pk")
-        return queryset
-
-    def count(self, config) -> int | None:
-        head_and_total = self._head(config)
-        return None if head_and_total is None else head_and_total[1]
+            return cursor.fetchall()
 
 
-class SQLiteSearchResults(lite.SQLiteSearchResults):
-    def _do_count(self):
-        # Autocomplete keeps the stock compiler, which has no count().
-        counter = getattr(self.query_compiler, "count", None)
-        count = counter(self.query_compiler.get_config(self.backend)) if counter else None
-        return super()._do_count() if count is None else count
+class SQLiteSearchResults(RankedResultsMixin, lite.SQLiteSearchResults):
+    pass
 
 
 class SQLiteSearchBackend(AnalysedQueryMixin, lite.SQLiteSearchBackend):
