@@ -31,10 +31,20 @@ ZERO_VALUES = "0, 0, NULL, NULL, FALSE, NULL, 0"
 _GIFT_COLUMNS = ("donor_id", "amount", "amount_refunded", "currency", "status", "received_at")
 _RECURRING_COLUMNS = ("donor_id", "amount", "currency", '"interval"', "status", "started_at")
 
-_GIFT = "status = 'succeeded' AND currency = 'JPY'"
-_MONTHLY = (
-    "CASE WHEN currency = 'JPY' THEN CASE WHEN \"interval\" = 'year' THEN amount / 12 ELSE amount END END"
-)
+
+def _gift(alias: str = "") -> str:
+    """A gift that counts: succeeded, in JPY."""
+    p = f"{alias}." if alias else ""
+    return f"{p}status = 'succeeded' AND {p}currency = 'JPY'"
+
+
+def _monthly(alias: str = "") -> str:
+    """An active recurring donation's share of the monthly amount: JPY only, yearly as a twelfth."""
+    p = f"{alias}." if alias else ""
+    return f"""CASE WHEN {p}currency = 'JPY' THEN CASE WHEN {p}"interval" = 'year' THEN {p}amount / 12 ELSE {p}amount END END"""
+
+
+_GIFT = _gift()
 
 
 def _changed(columns: tuple[str, ...], old: str = "o", new: str = "n") -> str:
@@ -70,8 +80,7 @@ BEGIN
                MIN(x.received_at) AS first_gift_at,
                MAX(x.received_at) AS last_gift_at
         FROM (SELECT DISTINCT unnest(donor_ids) AS donor_id) d
-        LEFT JOIN crm_donation x
-               ON x.donor_id = d.donor_id AND x.status = 'succeeded' AND x.currency = 'JPY'
+        LEFT JOIN crm_donation x ON x.donor_id = d.donor_id AND {_gift("x")}
         GROUP BY d.donor_id
     ) s
     WHERE g.donor_id = s.donor_id
@@ -96,9 +105,7 @@ BEGIN
         SELECT d.donor_id,
                COUNT(r.id) > 0 AS is_member,
                MIN(r.started_at) AS member_since,
-               COALESCE(SUM(CASE WHEN r.currency = 'JPY' THEN
-                   CASE WHEN r."interval" = 'year' THEN r.amount / 12 ELSE r.amount END END), 0)
-                   AS monthly_amount
+               COALESCE(SUM({_monthly("r")}), 0) AS monthly_amount
         FROM (SELECT DISTINCT unnest(donor_ids) AS donor_id) d
         LEFT JOIN crm_recurringdonation r ON r.donor_id = d.donor_id AND r.status = 'active'
         GROUP BY d.donor_id
@@ -149,8 +156,7 @@ _PG_TRIGGERS: list[tuple[str, str, str, str, str]] = [
             FROM old_rows o JOIN new_rows n ON n.id = o.id,
                  LATERAL (VALUES (o.donor_id), (n.donor_id)) AS u(donor_id)
             WHERE {_changed(_GIFT_COLUMNS)}
-              AND ((o.status = 'succeeded' AND o.currency = 'JPY')
-                   OR (n.status = 'succeeded' AND n.currency = 'JPY'))
+              AND (({_gift("o")}) OR ({_gift("n")}))
         ));""",
     ),
     (
@@ -246,7 +252,7 @@ def drop_index_statements(vendor: str) -> list[str]:
 
 
 def _sqlite_recount_gifts(where: str) -> str:
-    gifts = f"FROM crm_donation x WHERE x.donor_id = {GIVING_TABLE}.donor_id AND x.{_GIFT.replace(' AND ', ' AND x.')}"
+    gifts = f"FROM crm_donation x WHERE x.donor_id = {GIVING_TABLE}.donor_id AND {_gift('x')}"
     return f"""UPDATE {GIVING_TABLE} SET
         lifetime_value = COALESCE((SELECT SUM(x.amount - x.amount_refunded) {gifts}), 0),
         gift_count = (SELECT COUNT(*) {gifts}),
@@ -262,7 +268,7 @@ def _sqlite_recount_membership(where: str) -> str:
     return f"""UPDATE {GIVING_TABLE} SET
         is_member = EXISTS (SELECT 1 {active}),
         member_since = (SELECT MIN(r.started_at) {active}),
-        monthly_amount = COALESCE((SELECT SUM({_MONTHLY.replace("currency", "r.currency").replace('"interval"', 'r."interval"').replace("amount", "r.amount")}) {active}), 0)
+        monthly_amount = COALESCE((SELECT SUM({_monthly("r")}) {active}), 0)
     WHERE {where};"""
 
 
@@ -273,8 +279,7 @@ def _sqlite_changed(columns: tuple[str, ...]) -> str:
 def _sqlite_triggers() -> list[tuple[str, str]]:
     gift_columns = ", ".join(_GIFT_COLUMNS)
     recurring_columns = ", ".join(_RECURRING_COLUMNS)
-    new_gift = "NEW.status = 'succeeded' AND NEW.currency = 'JPY'"
-    old_gift = "OLD.status = 'succeeded' AND OLD.currency = 'JPY'"
+    new_gift, old_gift = _gift("NEW"), _gift("OLD")
     return [
         (
             "crm_giving_donor_inserted",
@@ -414,7 +419,7 @@ PG_REBUILD_ALL = [
         SELECT g2.donor_id, a.donor_id IS NOT NULL AS is_member, a.member_since,
                COALESCE(a.monthly_amount, 0) AS monthly_amount
         FROM {GIVING_TABLE} g2 LEFT JOIN (
-            SELECT donor_id, MIN(started_at) AS member_since, COALESCE(SUM({_MONTHLY}), 0) AS monthly_amount
+            SELECT donor_id, MIN(started_at) AS member_since, COALESCE(SUM({_monthly()}), 0) AS monthly_amount
             FROM crm_recurringdonation WHERE status = 'active' GROUP BY donor_id
         ) a ON a.donor_id = g2.donor_id
     ) s
