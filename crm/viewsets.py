@@ -297,6 +297,10 @@ class DonorFilterSet(WagtailFilterSet):
     last_gift = django_filters.DateFromToRangeFilter(
         label=_("Gave between"), method="filter_gave_between", widget=DateRangePickerWidget
     )
+    # From the stored giving summary: "our ¥100,000+ donors" without building a segment.
+    given_at_least = django_filters.NumberFilter(
+        label=_("Given at least (JPY)"), field_name="giving__lifetime_value", lookup_expr="gte", min_value=0
+    )
     erased = django_filters.BooleanFilter(
         label=_("Erased"), field_name="erased_at", lookup_expr="isnull", exclude=True
     )
@@ -886,7 +890,7 @@ class PartnerCompanyViewSet(ModelViewSet):
     url_prefix = "crm/companies"
     add_to_admin_menu = False
     filterset_class = PartnerCompanyFilterSet
-    search_fields = ["name", "name_kana"]
+    search_fields = ["name", "name_kana", "name_en"]
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = PartnerCompanyInspectView
@@ -894,6 +898,7 @@ class PartnerCompanyViewSet(ModelViewSet):
     list_display = [
         "__str__",
         "name_kana",
+        "name_en",
         BooleanColumn("show_on_site", label=_("On the site"), sort_key="show_on_site"),
         Column("site_order", label=_("Order"), sort_key="site_order"),
         "is_hiring_partner",
@@ -903,6 +908,7 @@ class PartnerCompanyViewSet(ModelViewSet):
         "id",
         "name",
         "name_kana",
+        "name_en",
         "website",
         *PartnerCompany.RELATIONSHIP_FIELDS,
         "show_on_site",
@@ -912,6 +918,7 @@ class PartnerCompanyViewSet(ModelViewSet):
     form_fields = [
         "name",
         "name_kana",
+        "name_en",
         "website",
         "logo",
         *PartnerCompany.RELATIONSHIP_FIELDS,
@@ -922,6 +929,7 @@ class PartnerCompanyViewSet(ModelViewSet):
     inspect_view_fields = [
         "name",
         "name_kana",
+        "name_en",
         "website",
         "relationship_kinds",
         "show_on_site",

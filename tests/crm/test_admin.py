@@ -370,3 +370,12 @@ def test_timeline_audit_entries_read_as_sentences(admin_client, yamada):
     html = listed(admin_client.get(reverse("crm_donor:inspect", args=[yamada.pk])))
     assert any("Exported personal data (APPI)" in r and "fundraiser" in r for r in _timeline_rows(html))
     assert "crm.export_data" not in html
+
+
+def test_donor_listing_filters_by_lifetime_value_net_of_refunds(admin_client):
+    big, small = DonorFactory(), DonorFactory()
+    DonationFactory(donor=big, amount=120_000)
+    DonationFactory(donor=small, amount=120_000, amount_refunded=30_000)
+    html = listed(admin_client.get(reverse("crm_donor:index"), {"given_at_least": "100000"}))
+    assert reverse("crm_donor:edit", args=[big.pk]) in html
+    assert reverse("crm_donor:edit", args=[small.pk]) not in html
