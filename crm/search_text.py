@@ -65,8 +65,12 @@ def readings(text: str) -> tuple[str, str]:
     """(hiragana, romaji) readings of a name part. Cached: names repeat, and imports read many."""
     if not text:
         return "", ""
-    # Kana is its own reading; the dictionary would only re-split it.
-    kana = _hiragana_to_katakana(text) if _KANA_ONLY.match(text) else reading(text.translate(_NAME_VARIANTS))
+    if _KANA_ONLY.match(text):
+        kana = _hiragana_to_katakana(text)  # kana is its own reading; the dictionary would re-split it
+    elif not _JAPANESE.search(text):
+        kana = text  # Latin letters are kept as written: no dictionary needed
+    else:
+        kana = reading(text.translate(_NAME_VARIANTS))
     return normalise_text(kana), normalise_text(_romaji(kana))
 
 
@@ -81,13 +85,25 @@ def _interleave(text: str) -> str:
     return "".join(ch + FILL for ch in text if ch != " ")
 
 
+def _reading_source(name: str, position: int, kana: list[str]) -> str:
+    given = kana[position] if position < len(kana) else ""
+    return given if given and _JAPANESE.search(name) else name
+
+
 def search_haystack(*, names: list[str], kana: list[str], email: str | None, extra: list[str] = ()) -> str:
     """One lower-case string holding every way a fundraiser might type this donor's name."""
     pieces: list[str] = []
     full_names: list[list[str]] = []
+    kana_norms = [normalise_text(k) for k in kana]
     for parts in (names, kana):
-        norms = [normalise_text(p) for p in parts if p and p.strip()]
-        readings_ = [readings(n) for n in norms]
+        at = [(i, normalise_text(p)) for i, p in enumerate(parts) if p and p.strip()]
+        norms = [norm for _i, norm in at]
+        # A name in kanji is read as its own kana say when given (陽菜 is ひな for this donor, though
+        # the dictionary says はるな); the dictionary reads it only when the kana is blank. That
+        # also spares an import of a list with a kana column from loading the dictionary at all.
+        readings_ = [
+            readings(_reading_source(norm, i, kana_norms) if parts is names else norm) for i, norm in at
+        ]
         for norm, (hira, romaji) in zip(norms, readings_, strict=True):
             pieces.extend([norm, hira, romaji, fold_romaji(romaji)])
         if len(norms) > 1:
