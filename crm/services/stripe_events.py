@@ -592,7 +592,8 @@ def _on_invoice_payment_failed(event: StripeEvent) -> str:
     if not subscription_id:
         return StripeEvent.Status.IGNORED
     attempt_ids = _invoice_attempt_ids(invoice)
-    if invoice.get("billing_reason") == "subscription_create":
+    first_invoice = invoice.get("billing_reason") == "subscription_create"
+    if first_invoice:
         recurring = _invoice_recurring(event, invoice, subscription_id, status=Status.INCOMPLETE)
         # The donor's first gift failed: kept as a failed donation (its retry turns it into the gift).
         donation_record_failed_from_stripe(
@@ -613,7 +614,10 @@ def _on_invoice_payment_failed(event: StripeEvent) -> str:
         Donation.objects.filter(external_id__in=attempt_ids).exclude(status=Donation.Status.FAILED).exists()
     )
     if not paid_in_the_end and _clock_allows(subscription_id=subscription_id, event=event):
-        _set_status(recurring, _status_after_failure(recurring), when=event.created)
+        # A renewal that fails is a member falling behind, whatever the CRM holds of earlier gifts
+        # (an imported membership has none); only a first payment can leave it never paid.
+        status = _status_after_failure(recurring) if first_invoice else Status.PAST_DUE
+        _set_status(recurring, status, when=event.created)
     return StripeEvent.Status.PROCESSED
 
 

@@ -216,3 +216,16 @@ def test_one_off_failure_delivered_after_its_success_changes_nothing(deliver, fa
     donation = Donation.objects.get()
     assert (donation.status, donation.amount) == ("succeeded", 8000)
     assert len(mail.outbox) == 1
+
+
+def test_failed_renewal_of_a_membership_without_recorded_gifts_is_past_due(deliver, fake_stripe):
+    # A membership the CRM imported has no Stripe gifts behind it: a failed renewal is still a
+    # member falling behind (past_due), not a gift that was never paid (incomplete).
+    now = int(time.time())
+    session = _session(frequency="monthly", amount=1000)
+    deliver(fake_stripe.complete_checkout(session.id, created=now - 100))
+    Donation.objects.all().delete()
+    renewal = fake_stripe.renew(RecurringDonation.objects.get().external_id, paid=False, created=now)
+    deliver([e for e in renewal if e["type"] != "customer.subscription.updated"])
+    assert RecurringDonation.objects.get().status == "past_due"
+    assert Donation.objects.count() == 0  # only a first payment's failure is kept as a donation
