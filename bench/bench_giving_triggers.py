@@ -1,9 +1,9 @@
 """What the giving-summary triggers cost bulk loads: `seed_crm` with and without them.
 
-    .venv/bin/python -m bench.bench_giving_triggers [--donors 20000] [--sqlite-only]
+    .venv/bin/python -m bench.bench_giving_triggers [--donors 20000] [--sqlite-only] [--database NAME]
 
-For PostgreSQL (postgres://postgres@127.0.0.1:5432/bench_giving_triggers, dropped and re-created
-per run) and a throwaway SQLite file: migrate, drop the triggers for the "without" run, then time
+For PostgreSQL (postgres://postgres@127.0.0.1:5432/bench_giving_triggers or --database NAME,
+dropped and re-created per run) and a throwaway SQLite file: migrate, drop the triggers for the "without" run, then time
 `seed_crm --donors N --seed 1`. Figures: wall seconds, this process's CPU seconds and, on
 PostgreSQL, the server backend's CPU seconds (read from /proc, the same machine), where the
 triggers' work happens. The "with" run then recounts everything from scratch (giving_rebuild) and
@@ -85,25 +85,27 @@ def _run_child(url: str, donors: int, triggers: bool) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _fresh_pg() -> str | None:
+def _fresh_pg(database: str) -> str | None:
     try:
         import psycopg
 
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
         ) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-            c.execute(f"CREATE DATABASE {PG_DB}")
+            c.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            c.execute(f"CREATE DATABASE {database}")
     except Exception:
         return None
-    return f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+    return f"postgres://postgres@127.0.0.1:5432/{database}"
 
 
-def run(donors: int = 20_000, sqlite_only: bool = False) -> dict:
+def run(donors: int = 20_000, sqlite_only: bool = False, database: str = PG_DB) -> dict:
+    if not database.isidentifier():
+        raise ValueError(f"not a plain database name: {database!r}")
     figures: dict = {"donors": donors}
     for triggers in (False, True):
         label = "with_triggers" if triggers else "without_triggers"
-        if not sqlite_only and (url := _fresh_pg()):
+        if not sqlite_only and (url := _fresh_pg(database)):
             figures[f"postgresql_{label}"] = _run_child(url, donors, triggers)
         with tempfile.TemporaryDirectory(prefix="bench_giving_") as tmp:
             figures[f"sqlite_{label}"] = _run_child(f"sqlite:///{tmp}/seed.sqlite3", donors, triggers)
@@ -119,10 +121,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--donors", type=int, default=20_000)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--database", default=PG_DB, help="PostgreSQL database to drop and fill")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--without", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.donors, not args.without)))
     else:
-        print(json.dumps({"bench": "giving_triggers", **run(args.donors, args.sqlite_only)}))
+        print(json.dumps({"bench": "giving_triggers", **run(args.donors, args.sqlite_only, args.database)}))

@@ -436,5 +436,31 @@ PG_REBUILD_SOME = [
 
 
 def sqlite_rebuild(where: str) -> list[str]:
-    """SQLite: the triggers' recount for the giving rows matching `where`."""
-    return [_sqlite_recount_gifts(where), _sqlite_recount_membership(where)]
+    """SQLite: recount the giving rows matching `where` (over alias g), writing only those that differ,
+    so the row counts say how many were wrong."""
+    t = GIVING_TABLE
+    return [
+        f"""UPDATE {t} SET lifetime_value = s.lifetime_value, gift_count = s.gift_count,
+            first_gift_at = s.first_gift_at, last_gift_at = s.last_gift_at
+        FROM (
+            SELECT g.donor_id, COALESCE(SUM(x.amount - x.amount_refunded), 0) AS lifetime_value,
+                   COUNT(x.id) AS gift_count, MIN(x.received_at) AS first_gift_at,
+                   MAX(x.received_at) AS last_gift_at
+            FROM {t} g LEFT JOIN crm_donation x ON x.donor_id = g.donor_id AND {_gift("x")}
+            WHERE {where} GROUP BY g.donor_id
+        ) s
+        WHERE {t}.donor_id = s.donor_id
+          AND ({t}.lifetime_value IS NOT s.lifetime_value OR {t}.gift_count IS NOT s.gift_count
+               OR {t}.first_gift_at IS NOT s.first_gift_at OR {t}.last_gift_at IS NOT s.last_gift_at)""",
+        f"""UPDATE {t} SET is_member = s.is_member, member_since = s.member_since,
+            monthly_amount = s.monthly_amount
+        FROM (
+            SELECT g.donor_id, COUNT(r.id) > 0 AS is_member, MIN(r.started_at) AS member_since,
+                   COALESCE(SUM({_monthly("r")}), 0) AS monthly_amount
+            FROM {t} g LEFT JOIN crm_recurringdonation r ON r.donor_id = g.donor_id AND r.status = 'active'
+            WHERE {where} GROUP BY g.donor_id
+        ) s
+        WHERE {t}.donor_id = s.donor_id
+          AND ({t}.is_member IS NOT s.is_member OR {t}.member_since IS NOT s.member_since
+               OR {t}.monthly_amount IS NOT s.monthly_amount)""",
+    ]

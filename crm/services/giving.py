@@ -16,7 +16,11 @@ from crm import giving_sql
 
 
 def giving_rebuild(*, donor_ids: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Give every donor (or those in `donor_ids`) a summary row and recount it; returns rows changed."""
+    """Give every donor (or those in `donor_ids`) a summary row and recount it.
+
+    Returns the rows written: summaries that were missing plus those whose figures were wrong, so 0
+    means the triggers had everything right.
+    """
     connection = connections[using]
     vendor = connection.vendor
     ids = None if donor_ids is None else sorted({int(pk) for pk in donor_ids})
@@ -43,7 +47,7 @@ def giving_rebuild(*, donor_ids: Iterable[int] | None = None, using: str = DEFAU
                     cursor.execute(statement, [ids])
                     changed += cursor.fetchone()[0]
         else:
-            where = "TRUE" if ids is None else "donor_id IN (SELECT value FROM json_each(%s))"
+            where = "TRUE" if ids is None else "g.donor_id IN (SELECT value FROM json_each(%s))"
             params = [] if ids is None else [json.dumps(ids)]
             for statement in giving_sql.sqlite_rebuild(where):
                 cursor.execute(statement, params or None)

@@ -222,9 +222,11 @@ def test_rebuild_repairs_what_bypassed_the_triggers_and_reports_it():
     DonorGiving.objects.filter(donor=donors[1]).delete()
     assert giving_rebuild(donor_ids=[donors[0].pk, donors[1].pk]) >= 2
     assert_all_right()
+    assert giving_rebuild() == 0  # nothing left to correct
     DonorGiving.objects.update(gift_count=99)
     call_command("rebuild_giving", "--json")
     assert_all_right()
+    assert giving_rebuild() == 0
 
 
 def test_missing_triggers_are_put_back_and_the_figures_recounted():
