@@ -112,12 +112,16 @@ class RankedHeadCompilerMixin:
         return self._head_cache
 
     def _window(self, config, start, stop) -> list[tuple[int, float]] | None:
+        if stop is None:
+            # Everything from `start` on (facets, list(results)): the stock compiler's subquery
+            # scales to any number of matches; a window of ids would not.
+            return None
         head_and_total = self._head(config)
         if head_and_total is None:
             return None
         head, total = head_and_total
         start = start or 0
-        if len(head) == total or (stop is not None and stop <= len(head)):
+        if len(head) == total or stop <= len(head):
             return head[start:stop]
         matches = self._matches(config).order_by(*self._best_first("score", "object_pk"))
         return list(matches.values_list("object_pk", "score")[start:stop])

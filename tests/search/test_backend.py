@@ -131,3 +131,10 @@ def test_count_and_results_obey_the_callers_filters(many_refugee_pages):
     assert results.count() == 2
     assert {page.slug for page in results} == {"story-1", "story-2"}
     assert "draft" in [page.slug for page in Page.objects.all().search("難民")]
+
+
+def test_unsliced_results_and_slices_agree(many_refugee_pages, small_ranked_head):
+    results = Page.objects.live().search("難民")
+    everything = [page.slug for page in results]
+    assert len(everything) == 7
+    assert [page.slug for page in Page.objects.live().search("難民")[0:10]] == everything
