@@ -1,12 +1,14 @@
 """Synthetic CRM at scale: `manage.py seed_crm --donors 100000 --seed 1`, wall and CPU seconds.
 
     .venv/bin/python -m bench.bench_seed_crm [--donors 100000] [--database-url postgres://...]
+        [--without-giving-triggers]
 
 A fresh database (a temp SQLite file, or the PostgreSQL database named in --database-url, dropped
 and re-created) is migrated, then `seed_crm` runs in a subprocess; its CPU time and peak RSS come
 from the kernel's rusage for that child (os.wait4). On PostgreSQL the server backend's CPU is not
 in that figure: the wall time holds it. Whether the giving-summary triggers were installed is
-reported, as they add work to every inserted row. Target: 100,000 donors in under 120 s.
+reported, as they add work to every inserted row (--without-giving-triggers drops them first,
+for comparison). Target: 100,000 donors in under 120 s.
 """
 
 from __future__ import annotations
@@ -55,7 +57,15 @@ def _recreate_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def run(donors: int = 100_000, database_url: str | None = None, seed: int = 1) -> dict:
+_DROP_TRIGGERS = """
+import django
+django.setup()
+from crm.services.giving import giving_triggers_uninstall
+giving_triggers_uninstall()
+"""
+
+
+def run(donors: int = 100_000, database_url: str | None = None, seed: int = 1, triggers: bool = True) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_seed_crm_") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'seed.sqlite3'}"
         if url.startswith("postgres"):
@@ -68,6 +78,8 @@ def run(donors: int = 100_000, database_url: str | None = None, seed: int = 1) -
             check=True,
             capture_output=True,
         )
+        if not triggers:
+            subprocess.run([PYTHON, "-c", _DROP_TRIGGERS], cwd=ROOT, env=env, check=True, capture_output=True)
         load = os.getloadavg()[0]
         started = time.perf_counter()
         with tempfile.TemporaryFile() as out:
@@ -105,6 +117,9 @@ if __name__ == "__main__":
     parser.add_argument("--donors", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="PostgreSQL URL of a database to drop and re-create")
+    parser.add_argument(
+        "--without-giving-triggers", action="store_true", help="drop the giving-summary triggers first"
+    )
     args = parser.parse_args()
-    figures = run(args.donors, args.database_url, args.seed)
+    figures = run(args.donors, args.database_url, args.seed, triggers=not args.without_giving_triggers)
     print(json.dumps({"bench": "seed_crm", **figures}, ensure_ascii=False))
