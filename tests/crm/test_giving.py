@@ -292,3 +292,17 @@ def test_loaddata_of_a_dump_does_not_count_gifts_twice():
         obj.save()
     assert stored(donor.pk)["lifetime_value"] == 5000
     assert_all_right()
+
+
+def test_a_load_with_the_triggers_suspended_is_recounted_at_the_end():
+    from crm.services.giving import giving_triggers_suspended
+
+    existing = DonorFactory()
+    DonationFactory(donor=existing, amount=1000)
+    with giving_triggers_suspended():
+        donors = Donor.objects.bulk_create([Donor(email=f"load{i}@example.org") for i in range(3)])
+        Donation.objects.bulk_create([Donation(donor=d, amount=2000) for d in [*donors, existing]])
+        assert not DonorGiving.objects.filter(donor__in=donors).exists()
+    assert giving_triggers_missing() == []
+    assert stored(existing.pk)["lifetime_value"] == 3000
+    assert_all_right()
