@@ -220,12 +220,27 @@ class FacebookGroupSettings(BaseGenericSetting):
 
 
 def _sync_after_commit(donor_id: int) -> None:
+    """Check the donor's place in the queue once the transaction commits.
+
+    Donors touched by one transaction are checked together, once: a cancellation (a status save, then
+    the membership_ended signal) or a webhook changing two gifts costs one sync, not one per signal.
+    Every signal still registers a callback; the first to run takes every donor waiting on this
+    connection and the others find nothing left to do. Ids left behind by a rolled-back transaction
+    are checked with the next commit, which is harmless: the sync only reads what is there now.
+    """
     from django.db import transaction
+
+    connection = transaction.get_connection()
+    waiting: set[int] = connection.__dict__.setdefault("_facebook_group_waiting_donors", set())
+    waiting.add(donor_id)
 
     def run() -> None:
         from crm.services.invitations import invitations_sync_eligibility
 
-        invitations_sync_eligibility(donor_ids=[donor_id])
+        donor_ids = sorted(waiting)
+        waiting.clear()
+        if donor_ids:
+            invitations_sync_eligibility(donor_ids=donor_ids)
 
     transaction.on_commit(run)
 

@@ -481,3 +481,52 @@ def test_segment_rule_and_crm_stats(capsys):
     assert stats["facebook_group"]["eligible"] == 1 and stats["facebook_group"]["joined"] == 1
     assert sum(stats["facebook_group"].values()) == 2
     assert waiting.facebook_invitation.status == Status.ELIGIBLE
+
+
+# --- one queue check per transaction ---------------------------------------------------------------------
+
+
+def test_one_transaction_checks_the_queue_once_for_every_donor_it_touched(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from crm.signals_stripe import membership_ended
+
+    first, second = member(), member()
+    sync()
+    calls = []
+    original = svc.invitations_sync_eligibility
+
+    def counting(**kwargs):
+        calls.append(sorted(kwargs.get("donor_ids") or []))
+        return original(**kwargs)
+
+    monkeypatch.setattr(svc, "invitations_sync_eligibility", counting)
+    with django_capture_on_commit_callbacks(execute=True):
+        for donor in (first, second):
+            gift = donor.recurring_donations.get()
+            gift.status = RecurringDonation.Status.CANCELED
+            gift.save()
+            membership_ended.send(sender=RecurringDonation, donor=donor, recurring_donation=gift)
+    # (Ids left by earlier rolled-back test transactions on this connection may ride along.)
+    assert len(calls) == 1 and {first.pk, second.pk} <= set(calls[0])
+    assert {FacebookGroupInvitation.objects.get(donor=d).status for d in (first, second)} == {Status.EXPIRED}
+
+
+def test_a_rolled_back_change_does_not_swallow_the_next_check(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    donor = member()
+    sync()
+    gift = donor.recurring_donations.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                gift.status = RecurringDonation.Status.PAUSED
+                gift.save()
+                raise RuntimeError("the webhook failed halfway")
+        except RuntimeError:
+            pass
+        gift.refresh_from_db()
+        gift.status = RecurringDonation.Status.CANCELED
+        gift.save()
+    assert FacebookGroupInvitation.objects.get(donor=donor).status == Status.EXPIRED
