@@ -451,7 +451,10 @@ def test_paste_to_match_line_by_line():
 
 
 def test_paste_then_confirm_marks_only_the_matched():
-    donors = [member(family_name="高橋", given_name=g) for g in ("太郎", "美咲")]
+    donors = [
+        member(family_name="高橋", given_name=g, family_name_kana="タカハシ", given_name_kana=kana)
+        for g, kana in (("太郎", "タロウ"), ("美咲", "ミサキ"))
+    ]
     sync()
     lines = svc.invitations_match_paste(text="高橋太郎\nTAKAHASHI MISAKI\nnobody")
     matched = [line.invitation.pk for line in lines if line.matched]
