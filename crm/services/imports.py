@@ -429,7 +429,7 @@ def import_donors(
         memory = _DryRunMemory() if dry_run else None
         today = dt.date.today()
         parsed = ((line, *parse_row(line, cells, mapping, headers, today=today)) for line, cells in lines)
-        with nullcontext() if dry_run else bulk_load_pragmas(cache_mb=16):
+        with nullcontext() if dry_run else bulk_load_pragmas(cache_mb=8):
             for chunk in _batches(parsed, batch_size):
                 for outcome in _process_chunk(chunk, memory=memory, dry_run=dry_run):
                     record(outcome)
