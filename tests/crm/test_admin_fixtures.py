@@ -1,8 +1,13 @@
-"""Staff users for the admin tests (a module, not conftest.py, which other helpers may own)."""
+"""Staff users for the admin tests (a module, not conftest.py, which other helpers may own).
+
+They use the admin in English, so tests (also tests/e2e) read the English texts; without a preference
+Wagtail shows the site's language, Japanese (tests/crm/test_admin_ja.py checks that).
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from wagtail.users.models import UserProfile
 
 from crm.services.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
 
@@ -13,6 +18,9 @@ def _staff(username: str, group: str):
         username=username, password="pw", email=f"{username}@welgee.test"
     )
     user.groups.add(Group.objects.get(name=group))
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     return user
 
 
