@@ -69,3 +69,23 @@ def test_rerun_with_same_seed_adds_nothing(capsys):
     assert Donor.objects.count() == 50
     assert Donation.objects.count() == donations
     assert "50 already there" in capsys.readouterr().out
+
+
+def test_giving_summaries_are_right_after_seeding():
+    # On SQLite the command loads without the giving triggers and recounts at the end; on
+    # PostgreSQL the triggers stay. Either way every donor's stored summary matches their gifts.
+    from django.db.models import F, Sum
+
+    from crm.models import DonorGiving
+
+    call_command("seed_crm", "--donors", "120", "--seed", "9")
+    gifts = (
+        Donation.objects.filter(status="succeeded", currency="JPY")
+        .values("donor_id")
+        .annotate(total=Sum(F("amount") - F("amount_refunded")))
+    )
+    expected = {row["donor_id"]: row["total"] for row in gifts}
+    stored = dict(DonorGiving.objects.values_list("donor_id", "lifetime_value"))
+    assert len(stored) == Donor.objects.count() == 120
+    assert expected and all(stored[donor_id] == total for donor_id, total in expected.items())
+    assert all(value == 0 for donor_id, value in stored.items() if donor_id not in expected)
