@@ -48,21 +48,7 @@ def possible_duplicates(*, donor: Donor, limit: int = 10) -> list[PossibleDuplic
     for condition in conditions[1:]:
         combined |= condition
     candidates = (
-        Donor.objects.active()
-        .filter(combined)
-        .exclude(pk=donor.pk)
-        .only(
-            "pk",
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "email",
-            "phone",
-            "created_at",
-            "source",
-        )
-        .order_by("created_at", "pk")[:limit]
+        Donor.objects.active().filter(combined).exclude(pk=donor.pk).order_by("created_at", "pk")[:limit]
     )
     found = []
     for candidate in candidates:

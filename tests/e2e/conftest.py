@@ -84,3 +84,17 @@ def wagtail_tree(request):
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", locale=Locale.objects.get(language_code="ja")))
     yield
+
+
+E2E_PASSWORD = "pw-e2e-123"
+
+
+def log_in(page, user) -> None:
+    """Give the staff user a known password and log in through the admin's login form."""
+    user.set_password(E2E_PASSWORD)
+    user.save()
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", user.get_username())
+    page.fill("input[name=password]", E2E_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/admin/")

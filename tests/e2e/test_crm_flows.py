@@ -9,21 +9,13 @@ import pytest
 from crm.factories import DonationFactory, DonorFactory
 from crm.models import Donation, Donor
 from tests.crm.test_admin_fixtures import _staff
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PASSWORD = "pw-e2e-123"
-
 
 def _log_in_as_fundraiser(page) -> None:
-    fundraiser = _staff("fundraiser", "Fundraising")
-    fundraiser.set_password(PASSWORD)
-    fundraiser.save()
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", "fundraiser")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, _staff("fundraiser", "Fundraising"))
 
 
 def test_fundraiser_previews_then_imports_a_shift_jis_list(page, tmp_path):

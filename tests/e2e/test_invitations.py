@@ -7,6 +7,7 @@ from crm.factories import DonorFactory, RecurringDonationFactory
 from crm.models.invitations import FacebookGroupInvitation, FacebookGroupSettings
 from crm.services.invitations import invitations_sync_eligibility
 from tests.crm.test_admin_fixtures import _staff
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,15 +23,7 @@ def test_fundraiser_invites_then_matches_join_requests(page, settings):
         )
         RecurringDonationFactory(donor=donor)
     invitations_sync_eligibility()
-    fundraiser = _staff("fundraiser", "Fundraising")
-    fundraiser.set_password("pw-e2e-123")
-    fundraiser.save()
-
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", "fundraiser")
-    page.fill("input[name=password]", "pw-e2e-123")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, _staff("fundraiser", "Fundraising"))
 
     page.goto("/admin/crm/facebook-group/to-invite/")
     assert "山田 花子" in page.locator("main").inner_text()

@@ -6,6 +6,7 @@ import pytest
 from crm.factories import DonorFactory
 from crm.models import Donor, MailchimpSyncRun, Segment
 from tests.crm.test_admin_fixtures import _staff
+from tests.e2e.conftest import log_in
 from tests.mailchimp_fake.fixtures import fake_mailchimp_fixture  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,15 +18,7 @@ def test_fundraiser_builds_a_segment_and_pushes_it(page, fake_mailchimp):
     english = DonorFactory(email="emma@example.org", preferred_language="en", newsletter_status=S.SUBSCRIBED)
     declined = DonorFactory(email="liam@example.org", preferred_language="en", newsletter_status=S.NEVER)
     DonorFactory(email="hanako@example.jp", preferred_language="ja", newsletter_status=S.SUBSCRIBED)
-    fundraiser = _staff("fundraiser", "Fundraising")
-    fundraiser.set_password("pw-e2e-123")
-    fundraiser.save()
-
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", "fundraiser")
-    page.fill("input[name=password]", "pw-e2e-123")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, _staff("fundraiser", "Fundraising"))
 
     page.goto("/admin/crm/segments/new/")
     page.fill("input[name=name]", "English speakers")
