@@ -114,6 +114,8 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("ja", _("Japanese")),
     ("en", _("English")),
 ]
+# Staff choose the admin's language among those our own strings are translated into.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
