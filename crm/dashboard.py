@@ -64,6 +64,21 @@ class DashboardFigures:
     def year_change_percent(self) -> int | None:
         return _change(self.received_this_year_jpy, self.received_last_year_to_date_jpy)
 
+    @property
+    def month_change_signed(self) -> str:
+        return _signed(self.month_change_percent)
+
+    @property
+    def year_change_signed(self) -> str:
+        return _signed(self.year_change_percent)
+
+
+def _signed(percent: int | None) -> str:
+    """ "+5", "-3" or "0": the sign goes with the number, wherever a translation puts it."""
+    if percent is None:
+        return ""
+    return f"+{percent}" if percent > 0 else str(percent)
+
 
 def _change(now: int, before: int) -> int | None:
     """Whole-percent change against last year; None when there is nothing to compare with."""

@@ -57,7 +57,7 @@ def test_figures_count_members_money_and_year_on_year():
     assert f.mrr_jpy == 4000
     assert f.received_this_month_jpy == 3000 + 6000
     assert f.received_same_month_last_year_jpy == 5000
-    assert f.month_change_percent == 80
+    assert f.month_change_percent == 80 and f.month_change_signed == "+80"
     assert f.received_last_year_to_date_jpy == 5000
     assert [m.start for m in f.months][-1] == datetime.date(2026, 11, 1)
     assert len(f.months) == 12 and f.months[0].start == datetime.date(2025, 12, 1)
