@@ -10,6 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 __all__ = [
     "PREFECTURES",
@@ -72,7 +73,7 @@ def normalise_email(value: str) -> str:
     email = nfkc(value).replace(" ", "").lower()
     user, at, domain = email.rpartition("@")
     if not at or len(email) > 320 or not _EMAIL_USER.match(user) or not _email_domain_ok(domain):
-        raise ValueError(f"not a valid email address: {value!r}")
+        raise ValueError(_("not a valid email address: %(value)s") % {"value": repr(value)})
     return email
 
 
@@ -80,7 +81,7 @@ def normalise_postal_code(value: str) -> str:
     """Japanese postal codes as 123-4567, whatever the input's width, mark or hyphen."""
     digits = re.sub(r"[^0-9]", "", nfkc(value).replace("〒", ""))
     if len(digits) != 7:
-        raise ValueError(f"a postal code has 7 digits: {value!r}")
+        raise ValueError(_("a postal code has 7 digits: %(value)s") % {"value": repr(value)})
     return f"{digits[:3]}-{digits[3:]}"
 
 
@@ -96,7 +97,7 @@ def normalise_phone(value: str) -> str:
     if plus and digits.startswith("81"):
         plus, digits = False, "0" + digits[2:]
     if not 9 <= len(digits) <= 15:
-        raise ValueError(f"not a phone number: {value!r}")
+        raise ValueError(_("not a phone number: %(value)s") % {"value": repr(value)})
     return ("+" if plus else "") + digits
 
 
@@ -146,7 +147,7 @@ def normalise_prefecture(value: str) -> str:
     key = re.sub(r"[-\s]*(prefecture|to|fu|ken|metropolis)$", "", text.lower()).replace("ō", "o")
     if key in _PREFECTURES_EN:
         return _PREFECTURES_EN[key]
-    raise ValueError(f"unknown prefecture: {value!r}")
+    raise ValueError(_("unknown prefecture: %(value)s") % {"value": repr(value)})
 
 
 _PREFECTURE_SET = frozenset(PREFECTURES)
@@ -173,7 +174,7 @@ def normalise_language(value: str) -> str:
     key = nfkc(value).lower()
     if key in _LANGUAGES:
         return _LANGUAGES[key]
-    raise ValueError(f"language must be Japanese or English: {value!r}")
+    raise ValueError(_("language must be Japanese or English: %(value)s") % {"value": repr(value)})
 
 
 _METHODS = {
@@ -192,7 +193,7 @@ def normalise_method(value: str) -> str:
     key = nfkc(value).lower()
     if key in _METHODS:
         return _METHODS[key]
-    raise ValueError(f"unknown payment method: {value!r}")
+    raise ValueError(_("unknown payment method: %(value)s") % {"value": repr(value)})
 
 
 @lru_cache(maxsize=8192)  # values repeat down a column
@@ -201,10 +202,10 @@ def normalise_amount(value: str) -> int:
     text = nfkc(value).replace(",", "").replace(" ", "")
     text = re.sub(r"^(?:¥|\\|jpy)|(?:円|jpy|yen)$", "", text, flags=re.IGNORECASE)
     if not text.isdigit():
-        raise ValueError(f"not a yen amount: {value!r}")
+        raise ValueError(_("not a yen amount: %(value)s") % {"value": repr(value)})
     amount = int(text)
     if amount <= 0:
-        raise ValueError(f"an amount must be more than ¥0: {value!r}")
+        raise ValueError(_("an amount must be more than ¥0: %(value)s") % {"value": repr(value)})
     return amount
 
 
@@ -244,13 +245,15 @@ def normalise_date(value: str) -> dt.date:
     except ValueError as exc:
         if "era" in str(exc):
             raise
-        raise ValueError(f"no such date: {value!r}") from None
-    raise ValueError(f"not a date (use 2023/03/15, 2023年3月15日 or 令和5年3月15日): {value!r}")
+        raise ValueError(_("no such date: %(value)s") % {"value": repr(value)}) from None
+    raise ValueError(
+        _("not a date (use 2023/03/15, 2023年3月15日 or 令和5年3月15日): %(value)s") % {"value": repr(value)}
+    )
 
 
 def _era_date(era: str, year: int, month: int, day: int, raw: str) -> dt.date:
     first, last = _ERAS[era]
     date = dt.date(first.year + year - 1, month, day)
     if not first <= date <= last:
-        raise ValueError(f"{raw!r} is outside the {era} era")
+        raise ValueError(_("%(value)s is outside the %(era)s era") % {"value": repr(raw), "era": era})
     return date

@@ -12,6 +12,8 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 _CHUNK = 1 << 16
 
 
@@ -48,8 +50,13 @@ def iter_csv_rows(stream: BinaryIO, *, encoding: str | None = None) -> Iterator[
             yield line, cells
             line = reader.line_num + 1
     except UnicodeDecodeError as exc:
-        raise CsvFileError(f"the file is neither UTF-8 nor Shift_JIS text: {exc.reason}") from None
+        raise CsvFileError(
+            _("the file is neither UTF-8 nor Shift_JIS text: %(reason)s") % {"reason": exc.reason}
+        ) from None
     except csv.Error as exc:
-        raise CsvFileError(f"not a readable CSV file near line {reader.line_num}: {exc}") from None
+        raise CsvFileError(
+            _("not a readable CSV file near line %(line)s: %(error)s")
+            % {"line": reader.line_num, "error": exc}
+        ) from None
     finally:
         text.detach()

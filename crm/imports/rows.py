@@ -4,6 +4,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from crm.imports import normalise as n
 from crm.models.donors import DONOR_CONTACT_FIELDS
 
@@ -73,7 +75,7 @@ def parse_row(
     convert("email", n.normalise_email)
     if "email" not in raw:
         column = next((headers[i] for i, f in mapping.items() if f == "email"), "email")
-        errors.append(CellError(column, "an email address is required to match or create a donor"))
+        errors.append(CellError(column, _("an email address is required to match or create a donor")))
     for name in ("family_name", "given_name", "city", "notes"):
         convert(name, n.nfkc)
     for name in ("family_name_kana", "given_name_kana"):
@@ -108,12 +110,22 @@ def parse_row(
         missing = "date" if has_amount else "amount"
         column = next((headers[i] for i, f in mapping.items() if f == missing), missing)
         errors.append(
-            CellError(column, f"a donation needs both an amount and a date; the {missing} is empty")
+            CellError(
+                column,
+                _("a donation needs both an amount and a date; the amount is empty")
+                if missing == "amount"
+                else _("a donation needs both an amount and a date; the date is empty"),
+            )
         )
     if isinstance(values.get("date"), dt.date) and values["date"] > (today or dt.date.today()) + dt.timedelta(
         days=1
     ):
-        errors.append(CellError(columns["date"], f"the donation date is in the future: {raw['date']!r}"))
+        errors.append(
+            CellError(
+                columns["date"],
+                _("the donation date is in the future: %(value)s") % {"value": repr(raw["date"])},
+            )
+        )
 
     if errors:
         return None, errors

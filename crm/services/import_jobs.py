@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 
 from crm.models import DonorImportJob
 from crm.services.imports import ImportReport, RowOutcome, import_donors
@@ -136,7 +138,8 @@ def _run(*, job_id: str, dry_run: bool) -> None:
             DonorImportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
     try:
-        with path.open("rb") as stream:
+        # Row errors are stored as text: write them in the language of the fundraiser who will read them.
+        with translation.override(_language_of(job.uploaded_by)), path.open("rb") as stream:
             report = import_donors(
                 stream=stream,
                 filename=job.filename,
@@ -160,6 +163,14 @@ def _run(*, job_id: str, dry_run: bool) -> None:
         fields.update(result=report_as_json(report), stage=Stage.DONE)
         path.unlink(missing_ok=True)
     DonorImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _language_of(user) -> str:
+    """The uploader's admin language (their Wagtail preference), else the site's."""
+    try:
+        return user.wagtail_userprofile.get_preferred_language() or settings.LANGUAGE_CODE
+    except (AttributeError, ObjectDoesNotExist):
+        return settings.LANGUAGE_CODE
 
 
 def _fail(job: DonorImportJob, message: str) -> None:

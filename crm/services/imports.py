@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from crm.imports.bulk import RawInsert, bulk_load_pragmas, fast_search_text, raw_update
@@ -359,7 +360,10 @@ def _write_rows_one_by_one(rows: list[ImportRow]) -> Iterator[RowOutcome]:
                         outcome.status = UPDATED
         except (DatabaseError, ValueError) as exc:
             outcome = RowOutcome(
-                line=row.line, status=ERROR, email=row.email, errors=[CellError("", f"not saved: {exc}")]
+                line=row.line,
+                status=ERROR,
+                email=row.email,
+                errors=[CellError("", _("not saved: %(error)s") % {"error": exc})],
             )
         yield outcome
 
@@ -417,13 +421,13 @@ def import_donors(
         lines = iter_csv_rows(stream, encoding=report.encoding)
         header = next(lines, None)
         if header is None:
-            report.file_error = "the file is empty"
+            report.file_error = _("the file is empty")
             return report
         headers = header[1]
         mapping, report.unknown_columns = map_headers(headers)
         report.columns = {headers[i]: name for i, name in mapping.items()}
         if "email" not in mapping.values():
-            report.file_error = "no email column (メールアドレス / email): donors are matched by email"
+            report.file_error = _("no email column (メールアドレス / email): donors are matched by email")
             return report
 
         memory = _DryRunMemory() if dry_run else None

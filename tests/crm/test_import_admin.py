@@ -168,3 +168,14 @@ def test_uploads_are_kept_only_until_confirmed_or_a_day_old(client, fundraiser, 
     assert len(list(upload_dir.glob("*.csv"))) == 1  # the new upload waits for confirmation
     client.post(f"{URL}{job.pk}/confirm/")
     assert list(upload_dir.glob("*.csv")) == []
+
+
+def test_row_errors_are_written_in_the_uploaders_language(client, fundraiser):
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.update_or_create(user=fundraiser, defaults={"preferred_language": "ja"})
+    job, _page = _upload(client)
+    errors = [error["message"] for row in job.preview["error_rows"] for error in row["errors"]]
+    assert any("郵便番号は7桁です" in message for message in errors), errors
+    job, _page = _upload(client, b"name,amount\nA,1\n", name="x.csv")
+    assert "メールアドレスの列" in job.error
