@@ -15,7 +15,16 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from crm.models import Donation, Donor, RecurringDonation
+from crm.invitation_counts import invitation_queue_count
+from crm.models import (
+    Donation,
+    Donor,
+    DonorImportJob,
+    FacebookGroupInvitation,
+    MailchimpSyncRun,
+    RecurringDonation,
+    StripeEvent,
+)
 from crm.querysets import monthly_recurring_revenue
 
 CACHE_KEY = "crm:dashboard:v1"
@@ -122,10 +131,6 @@ def dashboard_figures(*, today: datetime.date | None = None, use_cache: bool = T
     return figures
 
 
-def dashboard_forget() -> None:
-    cache.delete(f"{CACHE_KEY}:{timezone.localdate().isoformat()}")
-
-
 def _compute(today: datetime.date) -> DashboardFigures:
     starts = _month_starts(today, MONTHS)
     month_start = _aware(starts[-1])
@@ -195,8 +200,7 @@ def _compute(today: datetime.date) -> DashboardFigures:
 
 
 def _attention(figures: DashboardFigures) -> None:
-    """Counts of things someone should look at; each part is optional (its tables may not exist)."""
-    from crm.models import DonorImportJob, MailchimpSyncRun, StripeEvent
+    """Counts of things someone should look at."""
 
     figures.stripe_events_failed = StripeEvent.objects.filter(status=StripeEvent.Status.FAILED).count()
     last = (
@@ -206,12 +210,4 @@ def _attention(figures: DashboardFigures) -> None:
     )
     figures.mailchimp_last_run = last
     figures.imports_running = DonorImportJob.objects.filter(stage__in=DonorImportJob.RUNNING).count()
-    try:
-        from crm.invitation_counts import invitation_queue_count
-        from crm.models.invitations import FacebookGroupInvitation
-
-        figures.facebook_to_invite = invitation_queue_count(
-            statuses=[FacebookGroupInvitation.Status.ELIGIBLE]
-        )
-    except (ImportError, AttributeError):
-        figures.facebook_to_invite = 0
+    figures.facebook_to_invite = invitation_queue_count(statuses=[FacebookGroupInvitation.Status.ELIGIBLE])

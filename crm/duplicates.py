@@ -7,12 +7,12 @@ reading, or the same phone number are the signs a person would check first. One 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.imports.normalise import normalise_phone
 from crm.models import Donor
 
 
@@ -23,8 +23,11 @@ class PossibleDuplicate:
 
 
 def _phone_variants(phone: str) -> set[str]:
-    digits = re.sub(r"\D", "", phone)
-    return {v for v in (phone, digits) if len(re.sub(r"\D", "", v)) >= 9}
+    """The number as typed and as imports store it (digits only, +81 made domestic)."""
+    try:
+        return {phone, normalise_phone(phone)}
+    except ValueError:  # empty, or not a phone number: nothing to compare
+        return set()
 
 
 def possible_duplicates(*, donor: Donor, limit: int = 10) -> list[PossibleDuplicate]:

@@ -24,6 +24,7 @@ from django.utils import translation
 
 from crm.models import DonorImportJob
 from crm.services.imports import ImportReport, RowOutcome, import_donors
+from crm.tasks_imports import donor_import_check_task, donor_import_run_task
 
 logger = logging.getLogger(__name__)
 
@@ -73,15 +74,16 @@ def import_job_start(*, upload: UploadedFile, user) -> DonorImportJob:
     """Keep the upload and queue its dry run."""
     forget_abandoned_uploads()
     job = DonorImportJob.objects.create(filename=upload.name[:255], uploaded_by=user)
-    lines = 0
+    lines, last = 0, b"\n"
     with job_file(job).open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
             lines += chunk.count(b"\n")
-    # A last line without a newline still counts; the header does not.
-    DonorImportJob.objects.filter(pk=job.pk).update(rows_expected=max(lines, 1) - 1 if lines else 0)
-    job.refresh_from_db()
-    transaction.on_commit(lambda: _enqueue("crm.tasks_imports.donor_import_check_task", job))
+            last = chunk[-1:] or last
+    lines += last != b"\n"  # a last line without its newline is still a row
+    job.rows_expected = max(lines - 1, 0)  # the header is not a row
+    job.save(update_fields=["rows_expected"])
+    transaction.on_commit(lambda: donor_import_check_task.enqueue(job_id=str(job.pk)))
     return job
 
 
@@ -93,7 +95,7 @@ def import_job_confirm(*, job: DonorImportJob) -> bool:
         stage=Stage.IMPORTING, rows_done=0
     )
     if started:
-        transaction.on_commit(lambda: _enqueue("crm.tasks_imports.donor_import_run_task", job))
+        transaction.on_commit(lambda: donor_import_run_task.enqueue(job_id=str(job.pk)))
     return bool(started)
 
 
@@ -111,12 +113,6 @@ def import_job_check(*, job_id: str) -> None:
 
 def import_job_run(*, job_id: str) -> None:
     _run(job_id=job_id, dry_run=False)
-
-
-def _enqueue(task_path: str, job: DonorImportJob) -> None:
-    from django.utils.module_loading import import_string
-
-    import_string(task_path).enqueue(job_id=str(job.pk))
 
 
 def _run(*, job_id: str, dry_run: bool) -> None:

@@ -179,3 +179,8 @@ def test_row_errors_are_written_in_the_uploaders_language(client, fundraiser):
     assert any("郵便番号は7桁です" in message for message in errors), errors
     job, _page = _upload(client, b"name,amount\nA,1\n", name="x.csv")
     assert "メールアドレスの列" in job.error
+
+
+def test_progress_counts_a_last_row_without_its_newline(client, fundraiser):
+    job, _page = _upload(client, CSV.rstrip(b"\n"))
+    assert (job.rows_expected, job.rows_done) == (2, 2)
