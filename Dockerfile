@@ -24,9 +24,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=cms.settings.production \
     PORT=8000 \
     WEB_CONCURRENCY=3
-# libpq is inside psycopg[binary]; Pillow ships its own image libraries. Only tzdata and mime types.
+# libpq is inside psycopg[binary]; Pillow ships its own image libraries. Only tzdata, mime types and the
+# Japanese TrueType fonts the PDFs embed (crm/documents/fonts.py).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tzdata media-types \
+ && apt-get install -y --no-install-recommends tzdata media-types fonts-ipaexfont-mincho fonts-ipaexfont-gothic \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app

@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run test install install-dev migrate demo serve worker scheduler lint format check-migrations e2e bench \
+.PHONY: run test install install-dev fonts migrate demo serve worker scheduler lint format check-migrations e2e bench \
 	docker-build docker-up clean
 
 $(BIN)/python:
@@ -32,7 +32,20 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+# The Japanese fonts the PDFs embed (receipts, labels) come from Debian: installed here when we may
+# (root with apt-get), otherwise the command to run is printed.
+FONT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic
+fonts:
+	@missing=""; for p in $(FONT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing$$missing from Debian"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null; \
+	  else echo "make: PDFs need Japanese fonts: sudo apt-get install$$missing" >&2; fi; \
+	fi
+
+migrate: install fonts
 	$(BIN)/python manage.py migrate --noinput
 
 # load_demo_data prints the admin login. Where it is missing (an old checkout), a demo superuser is made.
@@ -71,7 +84,7 @@ serve: install
 ## the whole test suite (SQLite unless DATABASE_URL is set), plus lint and migration checks
 ## (all three always run, so one lint error does not hide the test results; the exit code is pytest's
 ## when it failed, else 1 when lint or migrations failed)
-test: install-dev
+test: install-dev fonts
 	@status=0; \
 	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
 	echo "makemigrations --check"; \

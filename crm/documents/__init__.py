@@ -1,0 +1,1 @@
+"""Printed documents the CRM produces (receipts, statements, address labels, letters)."""
