@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 from wagtail.rich_text import expand_db_html
@@ -37,6 +37,10 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from home.images import prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
+
+# Wagtail's own labels that show in our block forms but have no Japanese in Wagtail's catalog:
+# listed here so makemessages keeps them in ours (Django merges the catalogs at runtime).
+WAGTAIL_LABELS = (gettext_noop("Image is decorative"),)
 
 
 class YenAmountBlock(blocks.IntegerBlock):

@@ -111,7 +111,7 @@ def test_home_pages_render_in_both_languages_without_the_unconsented_testimonial
     for language, url in (("ja", "/"), ("en", "/en/")):
         response = client.get(url)
         assert response.status_code == 200, url
-        html = response.content.decode()
+        html = response.content.decode().replace("<wbr>", "")  # BudouX's phrase breaks in headlines
         hero = next(s for s in content.HOME["sections"] if s["type"] == "hero")
         assert hero["heading"][language] in html
         hero_img = re.search(r'<img [^>]*class="hero__img"[^>]*>', html).group(0)
