@@ -75,22 +75,7 @@ def site_chrome(context) -> dict[str, Any]:
     else:
         nav, donation_page, footer = _split_children(request, home, children, donation_type)
 
-    switcher, alternates = [], []
-    for code, _name in settings.LANGUAGES:
-        target = translations.get(code) or homes.get(code)
-        if target is not None:
-            switcher.append(
-                {
-                    "code": code,
-                    "name": LANGUAGE_NAMES.get(code, code),
-                    "url": _same_place_in(
-                        code, request, on_page=page is not None, page=target, home=homes.get(code)
-                    ),
-                    "current": code == language,
-                }
-            )
-        if code in translations:
-            alternates.append({"code": code, "url": absolute_url(translations[code], request)})
+    switcher, alternates = _languages(request, language, page=page, translations=translations, homes=homes)
 
     chrome = {
         "language": language,
@@ -111,6 +96,26 @@ def site_chrome(context) -> dict[str, Any]:
     }
     request._welgee_chrome = chrome
     return chrome
+
+
+def _languages(request, language: str, *, page, translations: dict, homes: dict) -> tuple[list, list]:
+    """The language switcher's links and the hreflang alternates of this page."""
+    switcher, alternates = [], []
+    for code, _name in settings.LANGUAGES:
+        target = translations.get(code) or homes.get(code)
+        if target is not None:
+            url = _same_place_in(code, request, on_page=page is not None, page=target, home=homes.get(code))
+            switcher.append(
+                {
+                    "code": code,
+                    "name": LANGUAGE_NAMES.get(code, code),
+                    "url": url,
+                    "current": code == language,
+                }
+            )
+        if code in translations:
+            alternates.append({"code": code, "url": absolute_url(translations[code], request)})
+    return switcher, alternates
 
 
 def _donation_type() -> ContentType:
@@ -217,5 +222,7 @@ def phrases(text) -> SafeString:
 
 @functools.lru_cache(maxsize=2048)
 def _phrases(text: str) -> SafeString:
-    lines = ["<wbr>".join(escape(chunk) for chunk in _japanese_phrases.parse(line)) for line in text.splitlines()]
+    lines = [
+        "<wbr>".join(escape(chunk) for chunk in _japanese_phrases.parse(line)) for line in text.splitlines()
+    ]
     return mark_safe(f'<span class="phrases">{"<br>".join(lines)}</span>')
