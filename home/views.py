@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
@@ -58,13 +59,11 @@ def page_not_found(request, exception=None):
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     """Crawlers may read the public site; the admin and the giving round-trips are not for them."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        f"Disallow: {reverse('manage_gift')}",
-        f"Disallow: {reverse('donation_success')}",
-        f"Sitemap: {settings.WAGTAILADMIN_BASE_URL}{reverse('sitemap')}",
-    ]
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines += [f"Disallow: {reverse('manage_gift')}", f"Disallow: {reverse('donation_success')}"]
+    lines.append(f"Sitemap: {settings.WAGTAILADMIN_BASE_URL}{reverse('sitemap')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

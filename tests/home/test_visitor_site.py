@@ -251,7 +251,9 @@ def test_robots_txt_names_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
     assert f"Sitemap: {PUBLIC_HOST}/sitemap.xml" in body.splitlines()
-    assert "Disallow: /admin/" in body.splitlines()
+    assert {"Disallow: /admin/", "Disallow: /donate/manage/", "Disallow: /en/donate/manage/"} <= set(
+        body.splitlines()
+    )
 
 
 def test_favicon_is_served(client):
