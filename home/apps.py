@@ -8,15 +8,54 @@ class HomeConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.db.models.signals import post_delete, post_save
+        from wagtail.images import get_image_model
+        from wagtail.models import Locale, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home import cache
 
-        # Connected without a sender: the crm app's PartnerCompany may appear after this app loads,
-        # so on_model_change compares model labels at signal time instead of importing models here.
-        page_published.connect(cache.on_page_change, dispatch_uid="home_campaign_cache_published")
-        page_unpublished.connect(cache.on_page_change, dispatch_uid="home_campaign_cache_unpublished")
-        post_page_move.connect(cache.on_page_change, dispatch_uid="home_campaign_cache_moved")
-        post_save.connect(cache.on_model_change, dispatch_uid="home_campaign_cache_saved")
-        post_delete.connect(cache.on_model_change, dispatch_uid="home_campaign_cache_deleted")
+        # Every receiver of this app, each with its sender. The campaign page's cache is cleared by
+        # the things it shows: pages (a story teaser, the donation link), snippets, images, the
+        # partner companies of the CRM, and the live member counter (memberships and gifts).
+        page_models = [model for model in self.get_models() if model._meta.label in PAGE_MODELS]
+        for model in page_models:
+            page_published.connect(
+                cache.on_content_change, sender=model, dispatch_uid=f"home_cache_published_{model.__name__}"
+            )
+            page_unpublished.connect(
+                cache.on_content_change, sender=model, dispatch_uid=f"home_cache_unpublished_{model.__name__}"
+            )
+            post_page_move.connect(
+                cache.on_content_change, sender=model, dispatch_uid=f"home_cache_moved_{model.__name__}"
+            )
+        shown = [
+            *page_models,
+            *(apps.get_model("home", name) for name in SNIPPETS),
+            apps.get_model("crm", "PartnerCompany"),
+            get_image_model(),
+            Site,
+            Locale,
+        ]
+        for model in shown:
+            post_save.connect(
+                cache.on_content_change, sender=model, dispatch_uid=f"home_cache_saved_{model._meta.label}"
+            )
+            post_delete.connect(
+                cache.on_content_change, sender=model, dispatch_uid=f"home_cache_deleted_{model._meta.label}"
+            )
+        for model in (apps.get_model("crm", "RecurringDonation"), apps.get_model("crm", "Donation")):
+            label = model._meta.label
+            post_save.connect(
+                cache.on_membership_change, sender=model, dispatch_uid=f"home_members_saved_{label}"
+            )
+            post_delete.connect(
+                cache.on_membership_change, sender=model, dispatch_uid=f"home_members_deleted_{label}"
+            )
+
+
+PAGE_MODELS = frozenset(
+    {"home.HomePage", "home.StoryIndexPage", "home.StoryPage", "home.StandardPage", "home.DonationPage"}
+)
+SNIPPETS = ("MediaMention", "Award", "Testimonial", "FAQ")

@@ -23,18 +23,24 @@ stable. ``HomePage.body`` accepts, in any order:
 """
 
 import json
-from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from home.images import prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
+
+# Wagtail's own labels that show in our block forms but have no Japanese in Wagtail's catalog:
+# listed here so makemessages keeps them in ours (Django merges the catalogs at runtime).
+WAGTAIL_LABELS = (gettext_noop("Image is decorative"),)
 
 
 class YenAmountBlock(blocks.IntegerBlock):
@@ -66,9 +72,9 @@ class CallToActionValue(blocks.StructValue):
 class CallToActionBlock(blocks.StructBlock):
     """A button: the label, and a link to a page of the site or to any URL."""
 
-    label = blocks.CharBlock(required=False, max_length=80)
-    page = blocks.PageChooserBlock(required=False)
-    url = blocks.URLBlock(required=False)
+    label = blocks.CharBlock(label=pgettext_lazy("block", "Label"), required=False, max_length=80)
+    page = blocks.PageChooserBlock(label=pgettext_lazy("block", "Page"), required=False)
+    url = blocks.URLBlock(label=pgettext_lazy("block", "URL"), required=False)
 
     class Meta:
         value_class = CallToActionValue
@@ -85,12 +91,12 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class HeroBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    lead = blocks.TextBlock(required=False)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    lead = blocks.TextBlock(label=pgettext_lazy("block", "Lead"), required=False)
     # ImageBlock keeps the alt text with the block, so each translation of the page describes the
     # picture in its own language (the image itself has one description, in whichever language).
-    image = ImageBlock(required=False)
-    cta = CallToActionBlock(required=False)
+    image = ImageBlock(label=pgettext_lazy("block", "Image"), required=False)
+    cta = CallToActionBlock(label=pgettext_lazy("block", "Button"), required=False)
 
     class Meta:
         icon = "image"
@@ -101,14 +107,15 @@ class HeroBlock(blocks.StructBlock):
 class MemberCounterBlock(blocks.StructBlock):
     """The family counter ("現在 502人 (3月12日時点)")."""
 
-    label = blocks.CharBlock(max_length=120)
-    count = blocks.IntegerBlock(min_value=0)
-    as_of = blocks.DateBlock(required=False)
+    label = blocks.CharBlock(label=pgettext_lazy("block", "Label"), max_length=120)
+    count = blocks.IntegerBlock(label=pgettext_lazy("block", "Count"), min_value=0)
+    as_of = blocks.DateBlock(label=pgettext_lazy("block", "As of"), required=False)
     use_live_count = blocks.BooleanBlock(
+        label=pgettext_lazy("block", "Use live count"),
         required=False,
         help_text=_("Show the current number of monthly donors from the CRM instead of the figure above."),
     )
-    note = blocks.CharBlock(required=False)
+    note = blocks.CharBlock(label=pgettext_lazy("block", "Note"), required=False)
 
     class Meta:
         icon = "group"
@@ -129,10 +136,12 @@ class MemberCounterBlock(blocks.StructBlock):
 
 
 class MediaMentionsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    headline_total = blocks.CharBlock(required=False, max_length=20, help_text=_('e.g. "150+"'))
-    text = blocks.TextBlock(required=False)
-    mentions = blocks.ListBlock(SnippetChooserBlock(MediaMention), min_num=0)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    headline_total = blocks.CharBlock(
+        label=pgettext_lazy("block", "Headline total"), required=False, max_length=20, help_text=_('e.g. "150+"')
+    )
+    text = blocks.TextBlock(label=pgettext_lazy("block", "Text"), required=False)
+    mentions = blocks.ListBlock(SnippetChooserBlock(MediaMention), min_num=0, label=pgettext_lazy("block", "Media mentions"))
 
     class Meta:
         icon = "openquote"
@@ -143,8 +152,8 @@ class MediaMentionsBlock(blocks.StructBlock):
 class PartnersBlock(blocks.StructBlock):
     """Partner companies flagged for the site in the CRM, in the CRM's order."""
 
-    heading = blocks.CharBlock(max_length=120)
-    intro = blocks.TextBlock(required=False)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    intro = blocks.TextBlock(label=pgettext_lazy("block", "Introduction"), required=False)
 
     class Meta:
         icon = "site"
@@ -160,25 +169,17 @@ class PartnersBlock(blocks.StructBlock):
 
 
 def partners_on_site(*, with_renditions: bool = True) -> list:
-    # Imported lazily: the crm app is built in parallel and may not have the model yet.
-    try:
-        from django.apps import apps
-
-        model = apps.get_model("crm", "PartnerCompany")
-        partners = list(model.objects.on_site().select_related("logo"))
-    except (LookupError, AttributeError, ImportError):
-        return []
+    """Partner companies the CRM flags for the site, logos joined (and their renditions fetched)."""
+    partners = list(apps.get_model("crm", "PartnerCompany").objects.on_site().select_related("logo"))
     if with_renditions:
-        from home.images import prefetch_renditions
-
         prefetch_renditions([p.logo for p in partners if p.logo_id], LOGO_SPEC)
     return partners
 
 
 class AwardsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    intro = blocks.TextBlock(required=False)
-    awards = blocks.ListBlock(SnippetChooserBlock(Award), min_num=0)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    intro = blocks.TextBlock(label=pgettext_lazy("block", "Introduction"), required=False)
+    awards = blocks.ListBlock(SnippetChooserBlock(Award), min_num=0, label=pgettext_lazy("block", "Awards"))
 
     class Meta:
         icon = "success"
@@ -187,17 +188,17 @@ class AwardsBlock(blocks.StructBlock):
 
 
 class ImpactFigureBlock(blocks.StructBlock):
-    value = blocks.CharBlock(max_length=20, help_text=_('e.g. "2,350"'))
-    unit = blocks.CharBlock(required=False, max_length=20, help_text=_('e.g. "名以上"'))
-    label = blocks.CharBlock(max_length=120)
-    as_of = blocks.DateBlock(required=False)
-    note = blocks.CharBlock(required=False)
+    value = blocks.CharBlock(label=pgettext_lazy("block", "Value"), max_length=20, help_text=_('e.g. "2,350"'))
+    unit = blocks.CharBlock(label=pgettext_lazy("block", "Unit"), required=False, max_length=20, help_text=_('e.g. "名以上"'))
+    label = blocks.CharBlock(label=pgettext_lazy("block", "Label"), max_length=120)
+    as_of = blocks.DateBlock(label=pgettext_lazy("block", "As of"), required=False)
+    note = blocks.CharBlock(label=pgettext_lazy("block", "Note"), required=False)
 
 
 class ImpactFiguresBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    intro = blocks.TextBlock(required=False)
-    figures = blocks.ListBlock(ImpactFigureBlock())
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    intro = blocks.TextBlock(label=pgettext_lazy("block", "Introduction"), required=False)
+    figures = blocks.ListBlock(ImpactFigureBlock(), label=pgettext_lazy("block", "Figures"))
 
     class Meta:
         icon = "table"
@@ -206,10 +207,12 @@ class ImpactFiguresBlock(blocks.StructBlock):
 
 
 class StoryTeaserBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    story = blocks.PageChooserBlock(page_type="home.StoryPage")
-    excerpt = blocks.TextBlock(required=False, help_text=_("Leave empty to use the story's intro."))
-    link_label = blocks.CharBlock(required=False, max_length=80)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    story = blocks.PageChooserBlock(label=pgettext_lazy("block", "Story"), page_type="home.StoryPage")
+    excerpt = blocks.TextBlock(
+        label=pgettext_lazy("block", "Excerpt"), required=False, help_text=_("Leave empty to use the story's intro.")
+    )
+    link_label = blocks.CharBlock(label=pgettext_lazy("block", "Link label"), required=False, max_length=80)
 
     class Meta:
         icon = "doc-full"
@@ -218,14 +221,14 @@ class StoryTeaserBlock(blocks.StructBlock):
 
 
 class PointBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=80)
-    text = blocks.TextBlock()
+    title = blocks.CharBlock(label=pgettext_lazy("block", "Title"), max_length=80)
+    text = blocks.TextBlock(label=pgettext_lazy("block", "Text"))
 
 
 class AboutBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    text = blocks.RichTextBlock(features=["bold", "italic", "link"])
-    points = blocks.ListBlock(PointBlock(), min_num=0)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    text = blocks.RichTextBlock(label=pgettext_lazy("block", "Text"), features=["bold", "italic", "link"])
+    points = blocks.ListBlock(PointBlock(), min_num=0, label=pgettext_lazy("block", "Points"))
 
     class Meta:
         icon = "info-circle"
@@ -234,16 +237,20 @@ class AboutBlock(blocks.StructBlock):
 
 
 class TierBlock(blocks.StructBlock):
-    amount_jpy = YenAmountBlock(label=_("Monthly amount (yen)"))
-    achievement = blocks.TextBlock(help_text=_("What this monthly gift makes possible."))
-    footnote = blocks.CharBlock(required=False)
+    amount_jpy = YenAmountBlock(label=pgettext_lazy("block", "Monthly amount (yen)"))
+    achievement = blocks.TextBlock(
+        label=pgettext_lazy("block", "Achievement"), help_text=_("What this monthly gift makes possible.")
+    )
+    footnote = blocks.CharBlock(label=pgettext_lazy("block", "Footnote"), required=False)
 
 
 class DonationTiersBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    intro = blocks.TextBlock(required=False)
-    tiers = blocks.ListBlock(TierBlock(), min_num=1)
-    note = blocks.CharBlock(required=False, help_text=_('e.g. "※1年間ご寄付を続けられた場合"'))
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    intro = blocks.TextBlock(label=pgettext_lazy("block", "Introduction"), required=False)
+    tiers = blocks.ListBlock(TierBlock(), min_num=1, label=pgettext_lazy("block", "Tiers"))
+    note = blocks.CharBlock(
+        label=pgettext_lazy("block", "Note"), required=False, help_text=_('e.g. "※1年間ご寄付を続けられた場合"')
+    )
 
     class Meta:
         icon = "tag"
@@ -252,27 +259,11 @@ class DonationTiersBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        donation_page = donation_page_for(parent_context or {})
+        # HomePage.get_context hands over the lookup (blocks import no page model).
+        find_donation_page = (parent_context or {}).get("find_donation_page")
+        donation_page = find_donation_page() if find_donation_page else None
         context["donation_url"] = donation_page.url if donation_page else ""
         return context
-
-
-def donation_page_for(context: dict[str, Any]):
-    """The live donation page in the visitor's language, looked up once per request."""
-    request = context.get("request")
-    cache_holder = request if request is not None else None
-    if cache_holder is not None and hasattr(cache_holder, "_welgee_donation_page"):
-        return cache_holder._welgee_donation_page
-    from home.models import DonationPage
-
-    page = context.get("page")
-    queryset = DonationPage.objects.live()
-    if page is not None:
-        queryset = queryset.filter(locale_id=page.locale_id)
-    found = queryset.order_by("path").first()
-    if cache_holder is not None:
-        cache_holder._welgee_donation_page = found
-    return found
 
 
 class BenefitBlock(blocks.StructBlock):
@@ -283,14 +274,14 @@ class BenefitBlock(blocks.StructBlock):
         ("event", _("Event")),
         ("heart", _("Heart")),
     ]
-    icon = blocks.ChoiceBlock(choices=ICONS, default="heart")
-    title = blocks.CharBlock(max_length=120)
-    text = blocks.TextBlock()
+    icon = blocks.ChoiceBlock(label=pgettext_lazy("block", "Icon"), choices=ICONS, default="heart")
+    title = blocks.CharBlock(label=pgettext_lazy("block", "Title"), max_length=120)
+    text = blocks.TextBlock(label=pgettext_lazy("block", "Text"))
 
 
 class MemberBenefitsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    benefits = blocks.ListBlock(BenefitBlock())
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    benefits = blocks.ListBlock(BenefitBlock(), label=pgettext_lazy("block", "Benefits"))
 
     class Meta:
         icon = "list-ul"
@@ -299,8 +290,8 @@ class MemberBenefitsBlock(blocks.StructBlock):
 
 
 class TestimonialsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    testimonials = blocks.ListBlock(SnippetChooserBlock(Testimonial), min_num=0)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    testimonials = blocks.ListBlock(SnippetChooserBlock(Testimonial), min_num=0, label=pgettext_lazy("block", "Testimonials"))
 
     class Meta:
         icon = "user"
@@ -310,16 +301,20 @@ class TestimonialsBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         # A draft, an unpublished or a consent-less testimonial never reaches the public.
-        context["visible"] = [t for t in value.get("testimonials") or [] if t is not None and t.is_publishable]
+        context["visible"] = [
+            t for t in value.get("testimonials") or [] if t is not None and t.is_publishable
+        ]
         return context
 
 
 class FAQBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
     show_all = blocks.BooleanBlock(
-        required=False, help_text=_("Show every FAQ in this language instead of the ones chosen below.")
+        label=pgettext_lazy("block", "Show all"),
+        required=False,
+        help_text=_("Show every FAQ in this language instead of the ones chosen below."),
     )
-    faqs = blocks.ListBlock(SnippetChooserBlock(FAQ), min_num=0, required=False)
+    faqs = blocks.ListBlock(SnippetChooserBlock(FAQ), min_num=0, required=False, label=pgettext_lazy("block", "FAQs"))
 
     class Meta:
         icon = "help"
@@ -362,9 +357,9 @@ def faq_json_ld(faqs) -> str:
 
 
 class ClosingAppealBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    text = blocks.RichTextBlock(features=["bold", "italic", "link"])
-    cta = CallToActionBlock(required=False)
+    heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
+    text = blocks.RichTextBlock(label=pgettext_lazy("block", "Text"), features=["bold", "italic", "link"])
+    cta = CallToActionBlock(label=pgettext_lazy("block", "Button"), required=False)
 
     class Meta:
         icon = "mail"
@@ -377,13 +372,13 @@ class CampaignStreamBlock(blocks.StreamBlock):
     member_counter = MemberCounterBlock()
     media_mentions = MediaMentionsBlock()
     partners = PartnersBlock()
-    awards = AwardsBlock()
+    awards = AwardsBlock(label=pgettext_lazy("block", "Awards"))
     impact_figures = ImpactFiguresBlock()
     story_teaser = StoryTeaserBlock()
     about = AboutBlock()
     donation_tiers = DonationTiersBlock()
     member_benefits = MemberBenefitsBlock()
-    testimonials = TestimonialsBlock()
+    testimonials = TestimonialsBlock(label=pgettext_lazy("block", "Testimonials"))
     faq = FAQBlock()
     closing_appeal = ClosingAppealBlock()
 
@@ -392,8 +387,8 @@ class CampaignStreamBlock(blocks.StreamBlock):
 
 
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageBlock()  # alt text per block: per language, like the caption
-    caption = blocks.CharBlock(required=False)
+    image = ImageBlock(label=pgettext_lazy("block", "Image"))  # alt text per block: per language, like the caption
+    caption = blocks.CharBlock(label=pgettext_lazy("block", "Caption"), required=False)
 
     class Meta:
         icon = "image"
@@ -402,8 +397,8 @@ class CaptionedImageBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock()
-    attribution = blocks.CharBlock(required=False)
+    quote = blocks.TextBlock(label=pgettext_lazy("block", "Quote"))
+    attribution = blocks.CharBlock(label=pgettext_lazy("block", "Attribution"), required=False)
 
     class Meta:
         icon = "openquote"
@@ -413,10 +408,12 @@ class QuoteBlock(blocks.StructBlock):
 
 class StoryStreamBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
-        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"], template="home/blocks/paragraph.html"
+        label=pgettext_lazy("block", "Paragraph"),
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        template="home/blocks/paragraph.html",
     )
-    image = CaptionedImageBlock()
-    quote = QuoteBlock()
+    image = CaptionedImageBlock(label=pgettext_lazy("block", "Image"))
+    quote = QuoteBlock(label=pgettext_lazy("block", "Quote"))
 
 
 class StandardStreamBlock(StoryStreamBlock):
@@ -424,9 +421,9 @@ class StandardStreamBlock(StoryStreamBlock):
 
 
 class DonationTierOptionBlock(blocks.StructBlock):
-    amount_jpy = YenAmountBlock(label=_("Amount (yen)"))
-    label = blocks.CharBlock(required=False, max_length=80)
-    description = blocks.TextBlock(required=False)
+    amount_jpy = YenAmountBlock(label=pgettext_lazy("block", "Amount (yen)"))
+    label = blocks.CharBlock(label=pgettext_lazy("block", "Label"), required=False, max_length=80)
+    description = blocks.TextBlock(label=pgettext_lazy("block", "Description"), required=False)
 
     class Meta:
         icon = "tag"

@@ -2,31 +2,21 @@
 
 The campaign page is the site's busiest page and changes only when editors publish, so anonymous
 visitors get the stored HTML without a single database query. Any publish, save or delete of
-something the page can show moves the cache to a new generation instead of hunting down keys.
+something the page can show moves the cache to a new generation instead of hunting down keys;
+home/apps.py connects these receivers to exactly those models.
 """
 
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
-GENERATION_KEY = "home:campaign:generation"
+from home import live_figures
 
-# Models whose rows can appear on the campaign page (lower-case app_label.model_name).
-SHOWN_MODELS = frozenset(
-    {
-        "home.mediamention",
-        "home.award",
-        "home.testimonial",
-        "home.faq",
-        "crm.partnercompany",
-        "wagtailimages.image",
-        "wagtailcore.site",
-        "wagtailcore.locale",
-    }
-)
+GENERATION_KEY = "home:campaign:generation"
 
 
 def timeout() -> int:
@@ -79,12 +69,19 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def on_page_change(sender, instance=None, **kwargs) -> None:
+def on_content_change(sender, **kwargs) -> None:
+    """A page, snippet, image, site or partner company the campaign page shows was saved or deleted."""
     invalidate()
 
 
-def on_model_change(sender, instance=None, **kwargs) -> None:
-    from wagtail.models import Page
+def on_membership_change(sender, **kwargs) -> None:
+    """A membership or gift changed: the live member counter moves, after the write commits.
 
-    if sender._meta.label_lower in SHOWN_MODELS or isinstance(instance, Page):
-        invalidate()
+    After commit, so no reader caches the old count between our write and its commit.
+    """
+    transaction.on_commit(_membership_changed)
+
+
+def _membership_changed() -> None:
+    live_figures.member_count_forget()
+    invalidate()

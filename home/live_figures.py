@@ -1,13 +1,14 @@
 """Figures the public site reads from the CRM at render time.
 
 member_count() is cached: the campaign page is hot and the count changes only when a membership
-does, at which point crm.signals calls member_count_forget().
+does, at which point home.cache forgets it (receivers connected in home/apps.py).
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -22,9 +23,8 @@ def member_count() -> tuple[int, datetime.date] | None:
     cached = cache.get(MEMBER_COUNT_CACHE_KEY)
     if cached is not None and cached[1] == today:
         return cached
-    from crm.models import Donor
-
-    figures = (Donor.objects.members().count(), today)
+    donors = apps.get_model("crm", "Donor").objects
+    figures = (donors.members().count(), today)
     cache.set(MEMBER_COUNT_CACHE_KEY, figures, MEMBER_COUNT_TTL)
     return figures
 

@@ -1,11 +1,14 @@
 """Page types of the public site. Snippets live in home/snippets.py and are re-exported here."""
 
 import datetime
+import functools
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -15,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
+from crm.integrations import stripe as stripe_api
 from home.blocks import (
     CARD_SPEC,
     HERO_SPEC,
@@ -26,6 +30,7 @@ from home.blocks import (
     StoryStreamBlock,
     partners_on_site,
 )
+from home.donation import donation_checkout, parse_yen
 from home.images import prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
 
@@ -42,8 +47,23 @@ __all__ = [
 ]
 
 
+def absolute_url(page: Page, request=None) -> str:
+    """The page's address under BASE_URL: canonical, hreflang, og:url and the sitemap name the public host.
+
+    Wagtail would build it from the Site record's hostname, which is "localhost" after load_demo_data.
+    """
+    _site_id, _root_url, path = page.get_url_parts(request) or (None, None, None)
+    return settings.WAGTAILADMIN_BASE_URL + (path or "/")
+
+
 class SeoMixin:
     """What base.html needs for <meta> description and OpenGraph/Twitter cards."""
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        for url in urls:
+            url["location"] = absolute_url(self, request)
+        return urls
 
     def get_meta_description(self) -> str:
         return self.search_description or getattr(self, "intro_text", "") or ""
@@ -57,7 +77,7 @@ class SeoMixin:
 class HomePage(SeoMixin, Page):
     """The campaign page: "あなたもWELgeeファミリーになりませんか?". One per language."""
 
-    body = StreamField(CampaignStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True, use_json_field=True)
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
 
@@ -85,6 +105,9 @@ class HomePage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         self.prefetch_body_images()
+        # The tiers block links each amount to the donation page of this language. Called when the
+        # block renders, after the header has already looked the page up for this request.
+        context["find_donation_page"] = functools.partial(donation_page_for, request=request, page=self)
         return context
 
     # Filled by prefetch_body_images so the partners block reuses the batch-fetched logos.
@@ -121,7 +144,7 @@ class HomePage(SeoMixin, Page):
 class StoryIndexPage(SeoMixin, Page):
     """Stories of the people WELgee walks alongside, newest first, filterable by tag."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
@@ -183,7 +206,9 @@ class StoryPage(SeoMixin, Page):
 
     intro = models.TextField(_("intro"), blank=True)
     hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # An image has one description; translated pages need the picture described in their language.
     hero_image_alt = models.CharField(
@@ -192,7 +217,7 @@ class StoryPage(SeoMixin, Page):
         blank=True,
         help_text=_("What the picture shows, in this page's language. Blank: the image's own description."),
     )
-    body = StreamField(StoryStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(StoryStreamBlock(), verbose_name=_("body"), blank=True, use_json_field=True)
     region_tags = ClusterTaggableManager(
         through=StoryRegionTag, blank=True, related_name="region_stories", verbose_name=_("regions")
     )
@@ -248,7 +273,7 @@ class StandardPage(SeoMixin, Page):
     """A plain content page: about us, privacy policy, corporate giving."""
 
     intro = models.TextField(_("intro"), blank=True)
-    body = StreamField(StandardStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(StandardStreamBlock(), verbose_name=_("body"), blank=True, use_json_field=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
 
@@ -266,23 +291,23 @@ class StandardPage(SeoMixin, Page):
 class DonationPage(SeoMixin, Page):
     """Where a visitor chooses an amount and gives monthly or once.
 
-    This model only renders a plain server-side form; the payment flow (Stripe Checkout) is wired
-    by the payments module, which reads ``amount`` and ``frequency`` from the submitted form.
+    A plain server-side form: GET renders it, POST goes to Stripe Checkout (home/donation.py).
     """
 
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", _("Monthly")
         ONCE = "once", _("Once")
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ul"])
-    tiers = StreamField(DonationTiersStreamBlock(), blank=True, use_json_field=True)
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
+    tiers = StreamField(DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True)
     default_frequency = models.CharField(
         _("frequency selected by default"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
     min_amount_jpy = models.PositiveIntegerField(_("minimum amount (yen)"), default=500)
     max_amount_jpy = models.PositiveIntegerField(_("maximum amount (yen)"), default=1_000_000)
-    thank_you_message = RichTextField(blank=True, features=["bold", "italic", "link"])
+    thank_you_message = RichTextField(_("thank-you message"), blank=True, features=["bold", "italic", "link"])
     not_configured_message = models.TextField(
+        _("message while online giving is unavailable"),
         blank=True,
         help_text=_("Shown instead of the payment button while online payments are not set up."),
     )
@@ -310,9 +335,18 @@ class DonationPage(SeoMixin, Page):
 
     @property
     def intro_text(self) -> str:
-        from django.utils.html import strip_tags
-
         return strip_tags(self.intro)
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return donation_checkout(request, self)
+        return super().serve(request, *args, **kwargs)
+
+    def not_configured_text(self) -> str:
+        """What the visitor reads while online payments are not set up: the editors' text, or ours."""
+        return self.not_configured_message or _(
+            "Online giving is not set up yet. Please try again later, or contact us: we will gladly help you give."
+        )
 
     def clean(self):
         super().clean()
@@ -327,10 +361,7 @@ class DonationPage(SeoMixin, Page):
         frequency = request.GET.get("frequency")
         if frequency not in self.Frequency.values:
             frequency = self.default_frequency
-        try:
-            amount = int(request.GET.get("amount", ""))
-        except ValueError:
-            amount = None
+        amount = parse_yen(request.GET.get("amount"))
         if amount is not None and not (self.min_amount_jpy <= amount <= self.max_amount_jpy):
             amount = None
         return frequency, amount
@@ -345,15 +376,20 @@ class DonationPage(SeoMixin, Page):
             custom_amount=amount if amount is not None and amount not in tier_amounts else None,
             frequencies=self.Frequency.choices,
         )
-        # Imported here: the payment integration is not needed to load page models (migrations, admin).
-        from crm.integrations import stripe as stripe_api
-
         context["stripe_configured"] = stripe_api.is_configured()
         if not context["stripe_configured"]:
-            from home.donation import TEXTS
-
-            language = (self.locale.language_code or "ja").split("-")[0]
-            context["not_configured_message"] = (
-                self.not_configured_message or TEXTS.get(language, TEXTS["ja"])["not_configured"]
-            )
+            context["not_configured_message"] = self.not_configured_text()
         return context
+
+
+def donation_page_for(*, request=None, page: Page | None = None) -> DonationPage | None:
+    """The live donation page in the page's language, looked up once per request."""
+    if request is not None and hasattr(request, "_welgee_donation_page"):
+        return request._welgee_donation_page
+    queryset = DonationPage.objects.live()
+    if page is not None:
+        queryset = queryset.filter(locale_id=page.locale_id)
+    found = queryset.order_by("path").first()
+    if request is not None:
+        request._welgee_donation_page = found
+    return found

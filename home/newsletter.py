@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from crm.services.mailchimp_newsletter import newsletter_signup
+from crm.services.mailchimp_newsletter import newsletter_confirms_by_email, newsletter_signup
 
 RATE_LIMIT = 5  # sign-ups per IP address per window
 RATE_WINDOW_SECONDS = 3600
@@ -49,12 +49,12 @@ def _rate_limited(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
     language = "en" if get_language() == "en" else "ja"
+    context = {"confirms_by_email": newsletter_confirms_by_email()}
     if request.method == "POST":
         form = NewsletterForm(request.POST)
         if _rate_limited(request):
-            return render(
-                request, "home/newsletter_form.html", {"form": form, "rate_limited": True}, status=429
-            )
+            context.update(form=form, rate_limited=True)
+            return render(request, "home/newsletter_form.html", context, status=429)
         if form.is_valid():
             if not form.cleaned_data["website"]:
                 newsletter_signup(
@@ -66,8 +66,9 @@ def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
             return redirect("newsletter_thanks")
     else:
         form = NewsletterForm(initial={"language": language})
-    return render(request, "home/newsletter_form.html", {"form": form})
+    return render(request, "home/newsletter_form.html", {**context, "form": form})
 
 
 def newsletter_thanks_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "home/newsletter_thanks.html")
+    # Says what really happens next: Mailchimp's confirmation email, or none yet without Mailchimp.
+    return render(request, "home/newsletter_thanks.html", {"confirms_by_email": newsletter_confirms_by_email()})

@@ -50,7 +50,9 @@ class MediaMention(TranslatableMixin, models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     url = models.URLField(_("link"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ImageJoiningManager("logo")
@@ -78,7 +80,9 @@ class Award(TranslatableMixin, models.Model):
     awarding_body = models.CharField(_("awarding body"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ImageJoiningManager("logo")
@@ -132,7 +136,9 @@ class Testimonial(DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMix
     role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("e.g. 富士山ガイド"))
     quote = models.TextField(_("quote"))
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     consent_to_publish = models.BooleanField(
         _("consent to publish"),

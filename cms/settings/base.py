@@ -174,6 +174,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Staff avatars: Wagtail's default initials, not Gravatar (a third-party request per avatar, and a
+# broken image under our CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Search: the search app's Japanese-aware backend wraps Wagtail's database backend; with
 # ELASTICSEARCH_URL set, Elasticsearch 9 with the same analysis (see search/).

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from crm.integrations.mailchimp import MailchimpConfig
 from crm.models import Donor
 from crm.services.donors import donor_find_by_email, donor_upsert
 
 SIGNUP_SOURCE = "site newsletter form"
+
+
+def newsletter_confirms_by_email() -> bool:
+    """Whether a sign-up now gets Mailchimp's confirmation email (False while Mailchimp is not set up)."""
+    return MailchimpConfig.from_settings().is_configured
 
 
 @transaction.atomic
@@ -34,5 +40,8 @@ def newsletter_signup(*, email: str, given_name: str, family_name: str, language
     )
     from crm.tasks_mailchimp import mailchimp_push_donor_task
 
-    transaction.on_commit(lambda: mailchimp_push_donor_task.enqueue(donor_id=donor.pk))
+    # Without Mailchimp settings the donor waits as "pending" in the CRM; the first push after
+    # Mailchimp is set up sends the confirmation email (the README says the sync is skipped).
+    if newsletter_confirms_by_email():
+        transaction.on_commit(lambda: mailchimp_push_donor_task.enqueue(donor_id=donor.pk))
     return donor

@@ -21,7 +21,7 @@ Shape of the data
   ``hero_image``, ``person`` (how the story names its subject), ``regions`` and ``topics`` (lists of ``Text`` tags), ``title``, ``intro`` and
   ``paragraphs`` (list of ``Text``), optionally ``quote`` and ``after_story`` (a heading plus
   paragraphs).
-* ``STORY_INDEX``, ``STANDARD_PAGES`` (about, privacy) and ``DONATION_PAGE``: the other pages.
+* ``STORY_INDEX``, ``STANDARD_PAGES`` (about, privacy, contact) and ``DONATION_PAGE``: the other pages.
   Standard pages have ``sections``: a list of ``{"heading": Text, "paragraphs": [Text, ...]}``.
 """
 
@@ -301,9 +301,9 @@ FAQS: list[dict[str, Any]] = [
         "key": "corporate-donations",
         "question": t("企業・法人としての寄付もできますか？", "Do you accept donations from companies?"),
         "answer": t(
-            "はい、企業・法人からのご寄付も承っております。金額や方法についてはお問い合わせフォームからご相談ください。",
+            "はい、企業・法人からのご寄付も承っております。金額や方法についてはお問い合わせページからご相談ください。",
             "Yes, we gladly accept gifts from companies and other organisations. Please get in touch through the "
-            "contact form to discuss amounts and arrangements.",
+            "contact page to discuss amounts and arrangements.",
         ),
     },
     {
@@ -349,10 +349,7 @@ FAQS: list[dict[str, Any]] = [
 
 HOME: dict[str, Any] = {
     "title": t("WELgeeファミリーになりませんか", "Join the WELgee family"),
-    "seo_title": t(
-        "マンスリーサポーター募集 | WELgee",
-        "Become a monthly supporter | WELgee",
-    ),
+    "seo_title": t("マンスリーサポーター募集", "Become a monthly supporter"),
     "search_description": t(
         "日本に逃れた難民等の就労と人生の再建に伴走するWELgeeを、毎月のご寄付で支えてください。",
         "Support WELgee with a monthly gift and help refugees in Japan rebuild their working lives.",
@@ -443,7 +440,7 @@ HOME: dict[str, Any] = {
                     "unit": t("名以上", "+"),
                     "label": t("日本に入国したウクライナ避難民", "Ukrainian evacuees who have entered Japan"),
                     "as_of": date(2023, 3, 15),
-                    "note": t("2023年3月15日現在", "as of 15 March 2023"),
+                    "note": t("", ""),  # the date is as_of: shown once, formatted per language
                 },
                 {
                     "value": "800",
@@ -452,7 +449,7 @@ HOME: dict[str, Any] = {
                         "日本に入国したアフガニスタン避難民", "Afghan evacuees who have entered Japan"
                     ),
                     "as_of": date(2022, 8, 1),
-                    "note": t("2022年8月時点", "as of August 2022"),
+                    "note": t("", ""),  # the date is as_of: shown once, formatted per language
                 },
             ],
         },
@@ -1339,10 +1336,36 @@ STANDARD_PAGES: list[dict[str, Any]] = [
                 "heading": t("8. お問い合わせ窓口", "8. Contact"),
                 "paragraphs": [
                     t(
-                        "個人情報の取り扱いに関するお問い合わせは、当サイトのお問い合わせフォームからご連絡ください。"
+                        "個人情報の取り扱いに関するお問い合わせは、当サイトのお問い合わせページに記載の窓口へご連絡ください。"
                         "本ポリシーは必要に応じて改定し、改定後の内容は当ページでお知らせします。",
-                        "Please send questions about how we handle personal information through the contact form on "
+                        "Please send questions about how we handle personal information through the contact page on "
                         "this site. We may revise this policy; changes will be published on this page.",
+                    ),
+                ],
+            },
+        ],
+    },
+    {
+        # Linked from every page's footer and from the "online giving unavailable" notice.
+        "slug": "contact",
+        "title": t("お問い合わせ", "Contact us"),
+        "intro": t(
+            "ご寄付、企業との協働、取材、個人情報の取り扱いについてのご質問は、メールでお寄せください。"
+            "通常3営業日以内にお返事します。",
+            "Questions about giving, partnering with us, press enquiries or how we handle personal information: "
+            "please email us. We usually answer within three working days.",
+        ),
+        "sections": [
+            {
+                "heading": t("メール", "Email"),
+                "paragraphs": [t("contact@example.org", "contact@example.org")],
+            },
+            {
+                "heading": t("銀行振込でのご寄付", "Giving by bank transfer"),
+                "paragraphs": [
+                    t(
+                        "オンラインでのお手続きが難しい場合は、メールでお知らせください。振込先をご案内します。",
+                        "If you cannot give online, email us and we will send you our bank details.",
                     ),
                 ],
             },
@@ -1368,8 +1391,8 @@ DONATION_PAGE: dict[str, Any] = {
     ),
     "not_configured": t(
         "ただいまオンラインでのご寄付を受け付けることができません。恐れ入りますが、時間をおいて再度お試しいただくか、"
-        "お問い合わせフォームからご連絡ください。",
-        "Online giving is unavailable at the moment. Please try again later, or contact us through the form on "
-        "this site.",
+        "下のお問い合わせページからご連絡ください。銀行振込でのご寄付もご案内します。",
+        "Online giving is unavailable at the moment. Please try again later, or reach us through the contact page "
+        "below: we can also tell you how to give by bank transfer.",
     ),
 }

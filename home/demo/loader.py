@@ -397,7 +397,9 @@ def _fill_donation_page(page: DonationPage, language: str) -> None:
                 "type": "tier",
                 "value": {
                     "amount_jpy": tier["amount_jpy"],
-                    "label": tier["label"][language],
+                    # No label: the form words the amount for the chosen frequency itself
+                    # (毎月 ¥1,000 or ¥1,000); the campaign's "毎月1,000円" would be wrong for a one-off gift.
+                    "label": "",
                     "description": tier["impact"][language],
                 },
             }

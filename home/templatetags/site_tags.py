@@ -1,17 +1,27 @@
 """Site chrome shared by every template: language homes, navigation, donate link, alternates."""
 
+import functools
 from typing import Any
 
+import budoux
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from wagtail.models import Page, Site
+
+from home.models import DonationPage, absolute_url, donation_page_for
 
 register = template.Library()
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+# Pages the footer links from every page, found by their slug under each language's home page.
+FOOTER_SLUGS = ("privacy", "contact")
 OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
 
 
@@ -33,15 +43,19 @@ def site_chrome(context) -> dict[str, Any]:
 
     # On the campaign page the page itself is this language's home, so its menu children can come
     # in the same query as the translations: the busiest page pays one query for all the chrome.
-    home = page if page is not None and root is not None and page.translation_key == root.translation_key else None
+    home = (
+        page
+        if page is not None and root is not None and page.translation_key == root.translation_key
+        else None
+    )
     keys = {p.translation_key for p in (page, root) if p is not None}
     condition = Q(translation_key__in=keys)
     donation_type = _donation_type()
     if home is not None:
-        condition |= Q(path__startswith=home.path, depth=home.depth + 1) & (
-            Q(show_in_menus=True) | Q(content_type=donation_type)
-        )
-    rows = list(Page.objects.live().filter(condition).select_related("locale").order_by("path")) if keys else []
+        condition |= Q(path__startswith=home.path, depth=home.depth + 1) & _chrome_children(donation_type)
+    rows = (
+        list(Page.objects.live().filter(condition).select_related("locale").order_by("path")) if keys else []
+    )
 
     translations: dict[str, Page] = {}
     homes: dict[str, Page] = {}
@@ -57,24 +71,11 @@ def site_chrome(context) -> dict[str, Any]:
 
     if home is None:
         home = homes.get(language) or root
-        nav, donation_page = _nav_and_donation_page(request, home, donation_type)
+        nav, donation_page, footer = _nav_and_donation_page(request, home, donation_type)
     else:
-        nav, donation_page = _split_children(request, home, children, donation_type)
+        nav, donation_page, footer = _split_children(request, home, children, donation_type)
 
-    switcher, alternates = [], []
-    for code, _name in settings.LANGUAGES:
-        target = translations.get(code) or homes.get(code)
-        if target is not None:
-            switcher.append(
-                {
-                    "code": code,
-                    "name": LANGUAGE_NAMES.get(code, code),
-                    "url": target.get_url(request),
-                    "current": code == language,
-                }
-            )
-        if code in translations:
-            alternates.append({"code": code, "url": translations[code].get_full_url(request)})
+    switcher, alternates = _languages(request, language, page=page, translations=translations, homes=homes)
 
     chrome = {
         "language": language,
@@ -87,39 +88,80 @@ def site_chrome(context) -> dict[str, Any]:
         "switcher": switcher,
         "alternates": alternates,
         "default_alternate": next((a for a in alternates if a["code"] == settings.LANGUAGE_CODE), None),
-        "canonical": page.get_full_url(request) if page is not None else request.build_absolute_uri(),
+        "canonical": absolute_url(page, request)
+        if page is not None
+        else settings.WAGTAILADMIN_BASE_URL + request.path,
+        "privacy_page": footer.get("privacy"),
+        "contact_page": footer.get("contact"),
     }
     request._welgee_chrome = chrome
     return chrome
 
 
-def _donation_type() -> ContentType:
-    from home.models import DonationPage
+def _languages(request, language: str, *, page, translations: dict, homes: dict) -> tuple[list, list]:
+    """The language switcher's links and the hreflang alternates of this page."""
+    switcher, alternates = [], []
+    for code, _name in settings.LANGUAGES:
+        target = translations.get(code) or homes.get(code)
+        if target is not None:
+            url = _same_place_in(code, request, on_page=page is not None, page=target, home=homes.get(code))
+            switcher.append(
+                {
+                    "code": code,
+                    "name": LANGUAGE_NAMES.get(code, code),
+                    "url": url,
+                    "current": code == language,
+                }
+            )
+        if code in translations:
+            alternates.append({"code": code, "url": absolute_url(translations[code], request)})
+    return switcher, alternates
 
+
+def _donation_type() -> ContentType:
     return ContentType.objects.get_for_model(DonationPage)  # cached by Django after the first call
 
 
 def _nav_and_donation_page(request, home, donation_type) -> tuple[list[Page], Page | None]:
     """Menu pages and the donation page of this language, usually in one query."""
     if home is None:
-        return [], None
-    children = list(
-        home.get_children().live().filter(Q(show_in_menus=True) | Q(content_type=donation_type))
-    )
+        return [], None, {}
+    children = list(home.get_children().live().filter(_chrome_children(donation_type)))
     return _split_children(request, home, children, donation_type)
 
 
-def _split_children(request, home, children, donation_type) -> tuple[list[Page], Page | None]:
-    from home.blocks import donation_page_for
+def _chrome_children(donation_type) -> Q:
+    return Q(show_in_menus=True) | Q(content_type=donation_type) | Q(slug__in=FOOTER_SLUGS)
 
+
+def _split_children(
+    request, home, children, donation_type
+) -> tuple[list[Page], Page | None, dict[str, Page]]:
     nav = [child for child in children if child.show_in_menus]
+    footer = {child.slug: child for child in children if child.slug in FOOTER_SLUGS}
     donation_page = next((child for child in children if child.content_type_id == donation_type.pk), None)
     if donation_page is None:
         # Only when editors nest the donation page deeper than the home page's children.
-        donation_page = donation_page_for({"request": request, "page": home})
+        donation_page = donation_page_for(request=request, page=home)
     # Blocks asking for the donation page during this request reuse this answer.
     request._welgee_donation_page = donation_page
-    return nav, donation_page
+    return nav, donation_page, footer
+
+
+def _same_place_in(language: str, request, *, on_page: bool, page: Page, home: Page | None) -> str:
+    """The switcher's link: the same page (or view) in the other language, with the visitor's query kept.
+
+    The query carries choices such as the donation tier (?amount=5000&frequency=monthly) or a search.
+    A page without a translation, or a path no view knows, leads to that language's home page.
+    """
+    if on_page:
+        url = page.get_url(request)  # the translation, or that language's home
+    else:
+        url = translate_url(request.path, language)
+        if url == request.path and language != translation.get_language() and home is not None:
+            return home.get_url(request)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
 
 
 @register.filter
@@ -129,3 +171,58 @@ def yen(value) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def yen_sign(value) -> str:
+    """1000 -> "¥1,000": how both languages write an amount of yen."""
+    amount = yen(value)
+    return f"¥{amount}" if amount else ""
+
+
+@register.filter
+def monthly_yen(value) -> str:
+    """1000 -> "毎月 ¥1,000" / "¥1,000 a month", in the active language."""
+    amount = yen(value)
+    return gettext("¥%(amount)s a month") % {"amount": amount} if amount else ""
+
+
+SITE_NAME = "WELgee"
+
+
+@register.filter
+def page_title(page) -> str:
+    """The <title>: the page's SEO title or title, then the site name once (editors may have typed it)."""
+    if page is None or not isinstance(page, Page):
+        return SITE_NAME
+    title = (page.seo_title or page.title or "").strip()
+    if page.is_root() or not title:
+        return title or SITE_NAME
+    return title if title.endswith(SITE_NAME) else f"{title} | {SITE_NAME}"
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A site path as a full URL under BASE_URL (og:image and twitter:image need one)."""
+    return path if "://" in path else settings.WAGTAILADMIN_BASE_URL + path
+
+
+_japanese_phrases = budoux.load_default_japanese_parser()
+
+
+@register.filter
+def phrases(text) -> SafeString:
+    """A headline that breaks between phrases, not mid-word (「ファミ／リー」): BudouX marks the
+    boundaries with <wbr> and the ``phrases`` class (site.css) forbids breaking anywhere else.
+
+    Line breaks typed by the editor stay (<br>). Cached: headings repeat on every request.
+    """
+    return _phrases(str(text or ""))
+
+
+@functools.lru_cache(maxsize=2048)
+def _phrases(text: str) -> SafeString:
+    lines = [
+        "<wbr>".join(escape(chunk) for chunk in _japanese_phrases.parse(line)) for line in text.splitlines()
+    ]
+    return mark_safe(f'<span class="phrases">{"<br>".join(lines)}</span>')
