@@ -24,9 +24,9 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
-from crm.integrations import stripe as stripe_api
-from crm.services import stripe_portal
-from crm.tasks import stripe_manage_gift_link_task
+from crm.payments import client as stripe_api
+from crm.payments.services import portal as stripe_portal
+from crm.payments.tasks import stripe_manage_gift_link_task
 
 logger = logging.getLogger(__name__)
 

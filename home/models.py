@@ -346,7 +346,7 @@ class DonationPage(SeoMixin, Page):
             frequencies=self.Frequency.choices,
         )
         # Imported here: the payment integration is not needed to load page models (migrations, admin).
-        from crm.integrations import stripe as stripe_api
+        from crm.payments import client as stripe_api
 
         context["stripe_configured"] = stripe_api.is_configured()
         if not context["stripe_configured"]:

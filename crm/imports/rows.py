@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from crm.imports import normalise as n
-from crm.models.donors import DONOR_CONTACT_FIELDS
+from crm.donors import normalise as n
+from crm.donors.models import DONOR_CONTACT_FIELDS
 
 # Donor fields an import may set. Blank cells never clear what the CRM already knows.
 DONOR_FIELDS = (
