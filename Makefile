@@ -58,7 +58,7 @@ run: demo
 worker: migrate
 	$(BIN)/python manage.py db_worker --queue-name '*'
 
-## the schedule (crm/tasks_schedule.py): enqueues Mailchimp pushes, reconcile, reminders at their times
+## the schedule (crm/schedule.py): enqueues Mailchimp pushes, reconcile, reminders at their times
 scheduler: migrate
 	$(BIN)/python manage.py crontask --no-heartbeat
 

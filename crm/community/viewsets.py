@@ -132,7 +132,7 @@ class QueueFilterForm(forms.Form):
 class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     permission_policy = permission_policy
     permission_required = "view"
-    template_name = "crm/invitations/queue.html"
+    template_name = "crm/community/queue.html"
     header_icon = "group"
     queue: Queue | None = None
     url_namespace = ""
@@ -338,7 +338,7 @@ class PasteForm(forms.Form):
 class PasteToMatchView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     permission_policy = permission_policy
     permission_required = "change"
-    template_name = "crm/invitations/paste.html"
+    template_name = "crm/community/paste.html"
     page_title = _("Match join requests")
     header_icon = "group"
 
@@ -378,7 +378,7 @@ class FacebookGroupInvitationViewSet(ModelViewSet):
     add_view_class = InvitationCreateView
     inspect_view_class = InvitationInspectView
     inspect_view_enabled = True
-    inspect_template_name = "crm/invitations/inspect.html"
+    inspect_template_name = "crm/community/inspect.html"
     search_fields = ["join_code"]
     search_backend_name = None
     list_per_page = 50

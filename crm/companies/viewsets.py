@@ -28,7 +28,7 @@ class PartnerCompanyViewSet(ModelViewSet):
     search_fields = ["name", "name_kana", "name_en"]
     search_backend_name = None
     inspect_view_enabled = True
-    inspect_template_name = "crm/company_inspect.html"
+    inspect_template_name = "crm/interactions/company_inspect.html"
     list_display = [
         "__str__",
         "name_kana",

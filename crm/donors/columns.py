@@ -84,7 +84,7 @@ class DonorNameColumn(Column):
 class DonorTable(Table):
     """Rows joined in Python: the donor columns above render without the template context."""
 
-    template_name = "crm/donor_table.html"
+    template_name = "crm/donors/table.html"
 
     def body_html(self) -> str:
         columns = list(self.columns.values())

@@ -239,7 +239,7 @@ class DonorMergeView(DonorActionView):
 
     permission_required = "change"
     page_title = _("Merge a duplicate")
-    template_name = "crm/donor_merge.html"
+    template_name = "crm/donors/merge.html"
 
     def get(self, request, *args, **kwargs):
         initial = {"duplicate": request.GET.get("duplicate", "")}
@@ -279,7 +279,7 @@ class DonorMergeView(DonorActionView):
 class DonorEraseView(DonorActionView):
     permission_required = "delete"
     page_title = _("Erase personal data")
-    template_name = "crm/donor_erase.html"
+    template_name = "crm/donors/erase.html"
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("confirm") != "yes":
@@ -316,7 +316,7 @@ class DonorViewSet(ModelViewSet):
     index_view_class = DonorIndexView
     delete_view_class = DonorDeleteView
     inspect_view_enabled = True
-    inspect_template_name = "crm/donor_inspect.html"
+    inspect_template_name = "crm/interactions/donor_inspect.html"
     filterset_class = DonorFilterSet
     search_fields = ["search_text"]
     search_backend_name = None

@@ -1,7 +1,4 @@
-"""Admin for segments (live count, preview, CSV export; "Push now" comes from crm.mailing.viewsets).
-
-Joins the CRM menu through crm.viewsets.extra_crm_viewsets (see crm/wagtail_hooks_mailchimp.py).
-"""
+"""Admin for segments (live count, preview, CSV export; "Push now" comes from crm.mailing.viewsets)."""
 
 from __future__ import annotations
 

@@ -104,6 +104,55 @@ def _by_name(text: str) -> list[FacebookGroupInvitation]:
     return list(Invitation.objects.filter(donor__in=donors).select_related("donor").order_by("pk")[:10])
 
 
+def _match_by_code(number: int, line: str, code: str, rest: str) -> FacebookGroupInvitation | MatchLine:
+    """The invitation with this join code (look-alike characters folded), or why there is none."""
+    invitation = Invitation.objects.select_related("donor").filter(join_code=code).first()
+    if invitation is None:
+        folded = code[: len(JOIN_CODE_PREFIX)] + code[len(JOIN_CODE_PREFIX) :].translate(_LOOKALIKES)
+        invitation = Invitation.objects.select_related("donor").filter(join_code=folded).first()
+    if invitation is None:
+        return MatchLine(
+            number,
+            line,
+            MatchOutcome.UNMATCHED,
+            detail=gettext("No invitation has the code %(code)s.") % {"code": code},
+        )
+    named = _by_name(rest) if _PUNCTUATION.sub("", rest) else []
+    if named and invitation.pk not in {i.pk for i in named}:
+        return MatchLine(
+            number,
+            line,
+            MatchOutcome.CONFLICT,
+            invitation=invitation,
+            candidates=named,
+            detail=gettext("The code %(code)s belongs to %(donor)s, the name to another donor.")
+            % {"code": code, "donor": invitation.donor.display_name},
+        )
+    return invitation
+
+
+def _match_by_name(number: int, line: str) -> FacebookGroupInvitation | MatchLine:
+    """The one invitation, awaiting an answer, of a donor with exactly this name, or why there is none."""
+    found = _by_name(line)
+    if not found:
+        return MatchLine(
+            number,
+            line,
+            MatchOutcome.UNMATCHED,
+            detail=gettext("No donor with this exact name or code."),
+        )
+    awaiting = [i for i in found if i.is_awaiting]
+    if len(found) > 1 and len(awaiting) != 1:
+        return MatchLine(
+            number,
+            line,
+            MatchOutcome.AMBIGUOUS,
+            candidates=found,
+            detail=gettext("Several donors have this name: ask for the join code."),
+        )
+    return awaiting[0] if awaiting else found[0]
+
+
 def invitations_match_paste(*, text: str) -> list[MatchLine]:
     """Match each pasted line (a name or a join code from a Facebook join request) to an invitation.
 
@@ -118,61 +167,10 @@ def invitations_match_paste(*, text: str) -> list[MatchLine]:
         if not line:
             continue
         code, rest = _find_code(line)
-        invitation = None
-        if code:
-            invitation = Invitation.objects.select_related("donor").filter(join_code=code).first()
-            if invitation is None:
-                folded = code[: len(JOIN_CODE_PREFIX)] + code[len(JOIN_CODE_PREFIX) :].translate(_LOOKALIKES)
-                invitation = Invitation.objects.select_related("donor").filter(join_code=folded).first()
-            if invitation is None:
-                lines.append(
-                    MatchLine(
-                        number,
-                        line,
-                        MatchOutcome.UNMATCHED,
-                        detail=gettext("No invitation has the code %(code)s.") % {"code": code},
-                    )
-                )
-                continue
-            named = _by_name(rest) if _PUNCTUATION.sub("", rest) else []
-            if named and invitation.pk not in {i.pk for i in named}:
-                lines.append(
-                    MatchLine(
-                        number,
-                        line,
-                        MatchOutcome.CONFLICT,
-                        invitation=invitation,
-                        candidates=named,
-                        detail=gettext("The code %(code)s belongs to %(donor)s, the name to another donor.")
-                        % {"code": code, "donor": invitation.donor.display_name},
-                    )
-                )
-                continue
-        else:
-            found = _by_name(line)
-            if not found:
-                lines.append(
-                    MatchLine(
-                        number,
-                        line,
-                        MatchOutcome.UNMATCHED,
-                        detail=gettext("No donor with this exact name or code."),
-                    )
-                )
-                continue
-            awaiting = [i for i in found if i.is_awaiting]
-            if len(found) > 1 and len(awaiting) != 1:
-                lines.append(
-                    MatchLine(
-                        number,
-                        line,
-                        MatchOutcome.AMBIGUOUS,
-                        candidates=found,
-                        detail=gettext("Several donors have this name: ask for the join code."),
-                    )
-                )
-                continue
-            invitation = awaiting[0] if awaiting else found[0]
+        invitation = _match_by_code(number, line, code, rest) if code else _match_by_name(number, line)
+        if isinstance(invitation, MatchLine):
+            lines.append(invitation)
+            continue
         if invitation.pk in seen:
             lines.append(
                 MatchLine(
