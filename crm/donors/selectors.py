@@ -1,4 +1,5 @@
-"""Donors who are probably the same person as a given donor, for the merge page.
+"""Read logic about donors: the tags in use, and donors who are probably the same person as a given
+donor (for the merge page).
 
 A fundraiser cleaning a list rarely knows the duplicate's email by heart; imports and Stripe create a
 second record when someone gives with another address. The same name written the same way, the same
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
-from crm.donors.models import Donor
+from crm.donors.models import Donor, TaggedDonor
 from crm.donors.normalise import normalise_phone
 
 
@@ -70,3 +72,8 @@ def possible_duplicates(*, donor: Donor, limit: int = 10) -> list[PossibleDuplic
             reasons.append(str(_("same phone")))
         found.append(PossibleDuplicate(donor=candidate, reasons=reasons))
     return found
+
+
+def donor_tags(request=None) -> QuerySet[Tag]:
+    """Tags that at least one donor carries, by name (the listing's tag filter)."""
+    return Tag.objects.filter(Exists(TaggedDonor.objects.filter(tag=OuterRef("pk")))).order_by("name")

@@ -19,7 +19,6 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from taggit.models import Tag
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views import generic
@@ -29,7 +28,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from crm.donors.columns import DayColumn, DonorNameColumn, DonorTable, TextColumn, YenColumn, YesNoColumn
-from crm.donors.models import DONOR_PERSONAL_FIELDS, Donor, TaggedDonor, normalise_email
+from crm.donors.models import DONOR_PERSONAL_FIELDS, Donor, normalise_email
+from crm.donors.selectors import donor_tags
 from crm.donors.services.merge import DonorMergeError, donors_merge
 from crm.donors.services.privacy import DonorErasureError, donor_erase, donor_export_json
 from crm.giving.models import Donation
@@ -37,16 +37,12 @@ from crm.giving.models import Donation
 # --- donors ---------------------------------------------------------------------------------------
 
 
-def _donor_tags(request=None):
-    return Tag.objects.filter(Exists(TaggedDonor.objects.filter(tag=OuterRef("pk")))).order_by("name")
-
-
 class DonorFilterSet(WagtailFilterSet):
     member = django_filters.BooleanFilter(label=_("Monthly member"), method="filter_member")
     tags = django_filters.ModelMultipleChoiceFilter(
         label=_("Tags"),
         field_name="tags",
-        queryset=_donor_tags,
+        queryset=donor_tags,
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )
