@@ -71,7 +71,7 @@ run: demo
 worker: migrate
 	$(BIN)/python manage.py db_worker --queue-name '*'
 
-## the schedule (crm/tasks_schedule.py): enqueues Mailchimp pushes, reconcile, reminders at their times
+## the schedule (crm/schedule.py): enqueues Mailchimp pushes, reconcile, reminders at their times
 scheduler: migrate
 	$(BIN)/python manage.py crontask --no-heartbeat
 
@@ -81,12 +81,13 @@ serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
 	  $(BIN)/gunicorn cms.wsgi --bind $(HOST):$(PORT) --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 30
 
-## the whole test suite (SQLite unless DATABASE_URL is set), plus lint and migration checks
-## (all three always run, so one lint error does not hide the test results; the exit code is pytest's
-## when it failed, else 1 when lint or migrations failed)
+## the whole test suite (SQLite unless DATABASE_URL is set), plus lint, the architecture contracts
+## (import-linter, pyproject.toml) and migration checks (all four always run, so one lint error does not
+## hide the test results; the exit code is pytest's when it failed, else 1 when a check failed)
 test: install-dev fonts
 	@status=0; \
 	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "$(BIN)/lint-imports"; $(BIN)/lint-imports --no-cache || status=1; \
 	echo "makemigrations --check"; \
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run || status=1; \
 	echo "$(BIN)/pytest $(PYTEST_ARGS)"; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
@@ -102,6 +103,7 @@ e2e: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -116,9 +116,9 @@ def _child(donors: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from crm.donors.viewsets import DonorIndexView
     from crm.management.commands.seed_crm import seed_crm
     from crm.models import Donation, Donor
-    from crm.viewsets import DonorIndexView
 
     settings.ALLOWED_HOSTS = ["*"]
     started = time.perf_counter()

@@ -40,9 +40,9 @@ def _child(donors: int, triggers: bool) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from crm.giving.services import giving_rebuild, giving_triggers_uninstall
     from crm.management.commands.seed_crm import seed_crm
     from crm.models import Donation, DonorGiving
-    from crm.services.giving import giving_rebuild, giving_triggers_uninstall
 
     call_command("migrate", verbosity=0, interactive=False)
     if not triggers:

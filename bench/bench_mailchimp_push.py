@@ -36,8 +36,8 @@ def run(members: int = 10_000) -> dict:
     _setup_django()
     from django.conf import settings
 
+    from crm.mailing.services.sync import mailchimp_push
     from crm.models import Donor, MailchimpMemberState, Segment
-    from crm.services.mailchimp_sync import mailchimp_push
     from tests.mailchimp_fake import FakeMailchimp
 
     MailchimpMemberState.objects.all().delete()

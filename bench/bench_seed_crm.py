@@ -60,7 +60,7 @@ def _recreate_postgres(url: str) -> None:
 _DROP_TRIGGERS = """
 import django
 django.setup()
-from crm.services.giving import giving_triggers_uninstall
+from crm.giving.services import giving_triggers_uninstall
 giving_triggers_uninstall()
 """
 

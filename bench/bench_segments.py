@@ -220,7 +220,7 @@ def _child(donors: int, donations: int, explain: bool) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from crm.models import Donation, Donor
-    from crm.segments import donors_matching
+    from crm.segments.rules import donors_matching
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)

@@ -122,7 +122,7 @@ def run(events: int = 1000, seed: int = 7) -> dict:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
     from crm.models import Donation, Donor, RecurringDonation
-    from crm.models.stripe import StripeEvent
+    from crm.payments.models import StripeEvent
     from tests.stripe_fake import FakeStripe, sign_payload
 
     fake = FakeStripe()

@@ -1,5 +1,7 @@
+"""The one CRM app. Every signal receiver of the CRM is connected here, with its sender."""
+
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _ensure_staff_groups(sender, using="default", **kwargs):
@@ -8,11 +10,10 @@ def _ensure_staff_groups(sender, using="default", **kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
+    from crm.groups import ensure_staff_groups
+
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
-
-    from crm.services.groups import ensure_staff_groups
-
     ensure_staff_groups()
 
 
@@ -22,6 +23,54 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self):
-        from crm import signals  # noqa: F401
+        # Imported here, not at the top: models and the modules that use them load once apps are ready.
+        from crm.community import receivers as community
+        from crm.community.models import FacebookGroupInvitation
+        from crm.donors.models import Donor
+        from crm.giving import receivers as giving
+        from crm.giving.models import Donation, DonorGiving, RecurringDonation
+        from crm.imports import receivers as imports
+        from crm.imports.models import DonorImportJob
+        from crm.imports.signals import import_job_confirmed, import_job_uploaded
+        from crm.mailing import receivers as mailing
+        from crm.mailing.signals import newsletter_signup_received
+        from crm.payments import receivers as payments
+        from crm.payments.signals import first_gift_recorded, membership_ended, subscription_recorded
 
         post_migrate.connect(_ensure_staff_groups, sender=self, dispatch_uid="crm.ensure_staff_groups")
+        # On SQLite a migration that rebuilds a table drops its triggers: put them back after migrate.
+        post_migrate.connect(
+            giving.reinstall_giving_triggers, sender=self, dispatch_uid="crm.giving_triggers"
+        )
+        post_save.connect(giving.recount_saved_row, sender=DonorGiving, dispatch_uid="crm.giving_saved")
+
+        first_gift_recorded.connect(payments.thank_you_queue, sender=Donation, dispatch_uid="crm.thank_you")
+        subscription_recorded.connect(
+            payments.waiting_events_queue, sender=RecurringDonation, dispatch_uid="crm.waiting_events"
+        )
+
+        post_save.connect(
+            community.recurring_donation_saved, sender=RecurringDonation, dispatch_uid="crm.fbgroup.recurring"
+        )
+        membership_ended.connect(
+            community.membership_ended, sender=RecurringDonation, dispatch_uid="crm.fbgroup.membership_ended"
+        )
+        post_save.connect(
+            community.invitation_saved_or_deleted,
+            sender=FacebookGroupInvitation,
+            dispatch_uid="crm.invitation_saved",
+        )
+        post_delete.connect(
+            community.invitation_saved_or_deleted,
+            sender=FacebookGroupInvitation,
+            dispatch_uid="crm.invitation_deleted",
+        )
+
+        newsletter_signup_received.connect(
+            mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"
+        )
+
+        import_job_uploaded.connect(
+            imports.check_queue, sender=DonorImportJob, dispatch_uid="crm.import_check"
+        )
+        import_job_confirmed.connect(imports.run_queue, sender=DonorImportJob, dispatch_uid="crm.import_run")

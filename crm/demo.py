@@ -162,8 +162,9 @@ DEMO_FICTIONAL_PARTNERS = 8
 
 
 def load_crm_demo(*, stdout=None) -> None:
-    """Load (or complete) the demo CRM. Safe to run any number of times."""
-    from crm.models import Donation, Donor, Interaction, RecurringDonation
+    """Demo donors (members, lapsed, past due, one-off givers), their gifts, partner companies and a
+    few interactions; idempotent (donors already there by email are left alone)."""
+    from crm.models import Donor, Interaction
 
     rng = random.Random(DEMO_SEED)
     # Histories end on the day the demo is loaded, so the dashboard's "this month" and the lapsed
@@ -171,121 +172,133 @@ def load_crm_demo(*, stdout=None) -> None:
     as_of = dt.datetime.combine(timezone.localdate(), dt.time(12), tzinfo=JST)
     with transaction.atomic():
         companies = _demo_companies(rng)
-        plan = []
-        kinds = (
-            ["member"] * DEMO_MEMBERS
-            + ["lapsed"] * DEMO_LAPSED
-            + ["past_due"] * DEMO_PAST_DUE
-            + ["one_off"] * DEMO_ONE_OFF
-        )
-        for index, kind in enumerate(kinds):
-            person = fake_person(rng, index=index, seed=DEMO_SEED, domain=DEMO_DOMAIN)
-            joined = as_of - dt.timedelta(days=rng.randint(5, 365 * 6), seconds=rng.randint(0, 86399))
-            plan.append(
-                (kind, person, joined, rng.random(), rng.choice([1000, 1000, 3000, 3000, 5000, 10000]))
-            )
-
+        plan = _demo_plan(rng, as_of)
         existing = set(
             Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN).values_list("email", flat=True)
         )
         new = [(kind, p, joined, r, amount) for kind, p, joined, r, amount in plan if p.email not in existing]
-        donors = []
-        for kind, p, joined, r, _amount in new:
-            subscribed = kind in ("member", "past_due") or r < 0.5
-            donor = Donor(
-                family_name=p.family_name,
-                given_name=p.given_name,
-                family_name_kana=p.family_name_kana,
-                given_name_kana=p.given_name_kana,
-                email=p.email,
-                phone=p.phone,
-                postal_code=p.postal_code,
-                prefecture=p.prefecture,
-                city=p.city,
-                address_line=p.address_line,
-                preferred_language=p.language,
-                source="stripe" if kind != "one_off" or r < 0.6 else "import",
-                newsletter_status="subscribed" if subscribed else "never",
-                newsletter_status_changed_at=joined if subscribed else None,
-                newsletter_status_source="demo" if subscribed else "",
-                created_at=joined,
-            )
-            donor.search_text = donor.build_search_text()
-            donors.append(donor)
+        donors = [_demo_donor(kind, p, joined, r) for kind, p, joined, r, _amount in new]
         Donor.objects.bulk_create(donors)
-
-        memberships, gifts, notes = [], [], []
-        for donor, (kind, _p, joined, r, amount) in zip(donors, new, strict=True):
-            if kind == "one_off":
-                for n in range(1 + int(r * 3)):
-                    when = joined + dt.timedelta(days=120 * n)
-                    gifts.append(
-                        Donation(
-                            donor=donor, amount=amount * 2, received_at=min(when, as_of),
-                            method="bank_transfer" if r < 0.3 else "card",
-                        )
-                    )  # fmt: skip
-                continue
-            status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
-            ended = (
-                joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
-                if kind == "lapsed"
-                else None
-            )
-            ended = min(ended, as_of) if ended else None
-            membership = RecurringDonation(
-                donor=donor,
-                amount=amount,
-                status=status,
-                started_at=joined,
-                canceled_at=ended,
-                status_changed_at=ended
-                or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
-            )
-            memberships.append((membership, donor))
-        RecurringDonation.objects.bulk_create([m for m, _d in memberships])
-        for membership, donor in memberships:
-            when, last = membership.started_at, membership.canceled_at or as_of
-            while when <= last:
-                failed = membership.status == "past_due" and when > as_of - dt.timedelta(days=31)
-                gifts.append(
-                    Donation(
-                        donor=donor, amount=membership.amount, received_at=when, method="card",
-                        recurring_donation=membership, status="failed" if failed else "succeeded",
-                    )
-                )  # fmt: skip
-                when += dt.timedelta(days=30)
-        Donation.objects.bulk_create(gifts, batch_size=2000)
-
-        for donor in donors[:: max(1, len(donors) // 12) or 1][:12]:
-            notes.append(
-                Interaction(
-                    donor=donor,
-                    kind=rng.choice(["call", "email", "event"]),
-                    happened_at=donor.created_at + dt.timedelta(days=14),
-                    summary=rng.choice(
-                        ["継続寄付のお礼の電話", "活動報告会に参加", "領収書の送付先変更のご連絡"]
-                    ),
-                )
-            )
-        if not Interaction.objects.filter(company__in=companies).exists():
-            for company in companies[:4]:
-                notes.append(
-                    Interaction(
-                        company=company,
-                        kind="meeting",
-                        happened_at=as_of - dt.timedelta(days=rng.randint(10, 200)),
-                        summary="採用面談の振り返り",
-                        body="お試し雇用の状況と、定着のためのサポートについて意見交換。",
-                    )
-                )
-        Interaction.objects.bulk_create(notes)
+        _demo_giving(donors, new, as_of)
+        Interaction.objects.bulk_create(_demo_interactions(rng, donors, companies, as_of))
 
     if stdout is not None:
         stdout.write(
             f"CRM demo: {len(donors)} donors added ({len(existing)} already there), "
             f"{Donor.objects.members().count()} monthly members, {len(companies)} partner companies"
         )
+
+
+def _demo_plan(rng: random.Random, as_of: dt.datetime) -> list[tuple]:
+    """(kind, person, joined, a random draw, monthly amount) per demo donor, in a fixed order."""
+    kinds = (
+        ["member"] * DEMO_MEMBERS
+        + ["lapsed"] * DEMO_LAPSED
+        + ["past_due"] * DEMO_PAST_DUE
+        + ["one_off"] * DEMO_ONE_OFF
+    )
+    plan = []
+    for index, kind in enumerate(kinds):
+        person = fake_person(rng, index=index, seed=DEMO_SEED, domain=DEMO_DOMAIN)
+        joined = as_of - dt.timedelta(days=rng.randint(5, 365 * 6), seconds=rng.randint(0, 86399))
+        plan.append((kind, person, joined, rng.random(), rng.choice([1000, 1000, 3000, 3000, 5000, 10000])))
+    return plan
+
+
+def _demo_donor(kind: str, p, joined: dt.datetime, r: float):
+    from crm.donors.models import DONOR_CONTACT_FIELDS
+    from crm.models import Donor
+
+    subscribed = kind in ("member", "past_due") or r < 0.5
+    donor = Donor(
+        **{name: getattr(p, name) for name in DONOR_CONTACT_FIELDS},
+        email=p.email,
+        preferred_language=p.language,
+        source="stripe" if kind != "one_off" or r < 0.6 else "import",
+        newsletter_status="subscribed" if subscribed else "never",
+        newsletter_status_changed_at=joined if subscribed else None,
+        newsletter_status_source="demo" if subscribed else "",
+        created_at=joined,
+    )
+    donor.search_text = donor.build_search_text()
+    return donor
+
+
+def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
+    """One-off gifts, or a membership and its monthly gifts up to as_of (failed lately when past due)."""
+    from crm.models import Donation, RecurringDonation
+
+    memberships, gifts = [], []
+    for donor, (kind, _p, joined, r, amount) in zip(donors, new, strict=True):
+        if kind == "one_off":
+            for n in range(1 + int(r * 3)):
+                when = joined + dt.timedelta(days=120 * n)
+                gifts.append(
+                    Donation(
+                        donor=donor, amount=amount * 2, received_at=min(when, as_of),
+                        method="bank_transfer" if r < 0.3 else "card",
+                    )
+                )  # fmt: skip
+            continue
+        status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
+        ended = (
+            joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
+            if kind == "lapsed"
+            else None
+        )
+        ended = min(ended, as_of) if ended else None
+        membership = RecurringDonation(
+            donor=donor,
+            amount=amount,
+            status=status,
+            started_at=joined,
+            canceled_at=ended,
+            status_changed_at=ended
+            or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
+        )
+        memberships.append((membership, donor))
+    RecurringDonation.objects.bulk_create([m for m, _d in memberships])
+    for membership, donor in memberships:
+        when, last = membership.started_at, membership.canceled_at or as_of
+        while when <= last:
+            failed = membership.status == "past_due" and when > as_of - dt.timedelta(days=31)
+            gifts.append(
+                Donation(
+                    donor=donor, amount=membership.amount, received_at=when, method="card",
+                    recurring_donation=membership, status="failed" if failed else "succeeded",
+                )
+            )  # fmt: skip
+            when += dt.timedelta(days=30)
+    Donation.objects.bulk_create(gifts, batch_size=2000)
+
+
+def _demo_interactions(rng: random.Random, donors: list, companies: list, as_of: dt.datetime) -> list:
+    from crm.models import Interaction
+
+    notes = []
+    for donor in donors[:: max(1, len(donors) // 12) or 1][:12]:
+        notes.append(
+            Interaction(
+                donor=donor,
+                kind=rng.choice(["call", "email", "event"]),
+                happened_at=donor.created_at + dt.timedelta(days=14),
+                summary=rng.choice(
+                    ["継続寄付のお礼の電話", "活動報告会に参加", "領収書の送付先変更のご連絡"]
+                ),
+            )
+        )
+    if not Interaction.objects.filter(company__in=companies).exists():
+        for company in companies[:4]:
+            notes.append(
+                Interaction(
+                    company=company,
+                    kind="meeting",
+                    happened_at=as_of - dt.timedelta(days=rng.randint(10, 200)),
+                    summary="採用面談の振り返り",
+                    body="お試し雇用の状況と、定着のためのサポートについて意見交換。",
+                )
+            )
+    return notes
 
 
 def _demo_companies(rng: random.Random) -> list:

@@ -1,19 +1,8 @@
-"""Background tasks of the admin import: each takes the job's id and calls one service."""
+"""Alias kept for one release (issue 12): results queued before the move name `crm.tasks_imports.<task>`.
 
-from __future__ import annotations
+The tasks live in `crm.imports.tasks`. Remove this module once no queued result names it.
+"""
 
-from cms.tasks import task
+from crm.imports.tasks import donor_import_check_task, donor_import_run_task
 
-
-@task()
-def donor_import_check_task(*, job_id: str) -> None:
-    from crm.services.import_jobs import import_job_check
-
-    import_job_check(job_id=job_id)
-
-
-@task()
-def donor_import_run_task(*, job_id: str) -> None:
-    from crm.services.import_jobs import import_job_run
-
-    import_job_run(job_id=job_id)
+__all__ = ["donor_import_check_task", "donor_import_run_task"]

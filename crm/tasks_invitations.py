@@ -1,25 +1,8 @@
-"""Background tasks of the Facebook-group invitation queue: each calls one service."""
+"""Alias kept for one release (issue 12): results queued before the move name `crm.tasks_invitations.<task>`.
 
-from __future__ import annotations
+The tasks live in `crm.community.tasks`. Remove this module once no queued result names it.
+"""
 
-from cms.tasks import task
+from crm.community.tasks import facebook_group_schedule_task, facebook_group_send_task
 
-
-@task()
-def facebook_group_schedule_task() -> dict[str, int]:
-    """The scheduled run (cron: `manage.py invitation_reminders --enqueue`): sync, remind, expire."""
-    from crm.services.invitations import invitations_run_schedule
-
-    return invitations_run_schedule()
-
-
-@task()
-def facebook_group_send_task(*, invitation_ids: list[int], user_id: int | None = None) -> dict[str, int]:
-    """Bulk invitations from the admin, so a long batch does not hold up the request."""
-    from django.contrib.auth import get_user_model
-
-    from crm.services.invitations import invitations_send_many
-
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    result = invitations_send_many(invitation_ids=invitation_ids, user=user)
-    return {"sent": len(result.changed), "failed": len(result.failed), "skipped": len(result.skipped)}
+__all__ = ["facebook_group_schedule_task", "facebook_group_send_task"]

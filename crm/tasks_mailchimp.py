@@ -1,26 +1,8 @@
-"""Background tasks for Mailchimp: they take ids and call one service each."""
+"""Alias kept for one release (issue 12): results queued before the move name `crm.tasks_mailchimp.<task>`.
 
-from __future__ import annotations
+The tasks live in `crm.mailing.tasks`. Remove this module once no queued result names it.
+"""
 
-from cms.tasks import task
-from crm.models import Segment
-from crm.services.mailchimp_sync import mailchimp_push, mailchimp_push_donor, mailchimp_reconcile
+from crm.mailing.tasks import mailchimp_push_donor_task, mailchimp_push_task, mailchimp_reconcile_task
 
-
-@task()
-def mailchimp_push_task(
-    *, segment_ids: list[int] | None = None, whole_audience: bool = True, trigger: str = "task"
-) -> int:
-    """Returns the id of the MailchimpSyncRun it wrote."""
-    segments = None if segment_ids is None else list(Segment.objects.filter(pk__in=segment_ids))
-    return mailchimp_push(segments=segments, whole_audience=whole_audience, trigger=trigger).pk
-
-
-@task()
-def mailchimp_reconcile_task(*, trigger: str = "schedule") -> int:
-    return mailchimp_reconcile(trigger=trigger).pk
-
-
-@task()
-def mailchimp_push_donor_task(*, donor_id: int) -> bool:
-    return mailchimp_push_donor(donor_id=donor_id)
+__all__ = ["mailchimp_push_donor_task", "mailchimp_push_task", "mailchimp_reconcile_task"]

@@ -1,64 +1,17 @@
-"""What runs on a schedule, in Japan time (settings.TIME_ZONE).
-
-`python manage.py crontask --no-heartbeat` (docker compose's `scheduler` service) enqueues these at
-their times; the worker runs them like any other task. django-crontask (APScheduler underneath) was
-picked over cron in the image because the schedule then lives in the code, is tested, and with
-REDIS_URL set only one scheduler runs even when several containers start it.
-Each task takes no arguments and calls one service, and each is safe to run twice.
+"""Alias kept for one release (issue 12): results queued before the move name
+`crm.tasks_schedule.<task>`. The schedule lives in `crm.schedule`. Remove once no queued result names it.
 """
 
-from __future__ import annotations
+from crm.schedule import (
+    facebook_group_scheduled_task,
+    mailchimp_push_scheduled_task,
+    mailchimp_reconcile_scheduled_task,
+    task_results_prune_scheduled_task,
+)
 
-import logging
-
-from crontask import cron
-
-from cms.tasks import task
-
-logger = logging.getLogger(__name__)
-
-# crontab fields: minute hour day month day-of-week (crontask wants a literal weekday or *)
-MAILCHIMP_PUSH = "15 * * * *"  # hourly: incremental, so an unchanged CRM costs a few requests
-MAILCHIMP_RECONCILE = "30 3 * * *"  # nightly, when nobody is editing
-FACEBOOK_GROUP = "0 9 * * *"  # reminders arrive in the morning
-TASK_RESULTS_PRUNE = "0 4 * * *"
-
-
-@cron(MAILCHIMP_PUSH)
-@task()
-def mailchimp_push_scheduled_task() -> int | None:
-    """Push every segment marked for Mailchimp and the audience's members; nothing when not set up."""
-    from crm.integrations.mailchimp import MailchimpConfig
-    from crm.services.mailchimp_sync import mailchimp_push
-
-    if not MailchimpConfig.from_settings().is_configured:
-        return None
-    return mailchimp_push(segments=None, whole_audience=True, trigger="schedule").pk
-
-
-@cron(MAILCHIMP_RECONCILE)
-@task()
-def mailchimp_reconcile_scheduled_task() -> int | None:
-    from crm.integrations.mailchimp import MailchimpConfig
-    from crm.services.mailchimp_sync import mailchimp_reconcile
-
-    if not MailchimpConfig.from_settings().is_configured:
-        return None
-    return mailchimp_reconcile(trigger="schedule").pk
-
-
-@cron(FACEBOOK_GROUP)
-@task()
-def facebook_group_scheduled_task() -> dict[str, int]:
-    from crm.services.invitations import invitations_run_schedule
-
-    return invitations_run_schedule()
-
-
-@cron(TASK_RESULTS_PRUNE)
-@task()
-def task_results_prune_scheduled_task() -> None:
-    """Finished task results older than a month are housekeeping, not history."""
-    from django.core.management import call_command
-
-    call_command("prune_db_task_results", min_age_days=30, verbosity=0)
+__all__ = [
+    "facebook_group_scheduled_task",
+    "mailchimp_push_scheduled_task",
+    "mailchimp_reconcile_scheduled_task",
+    "task_results_prune_scheduled_task",
+]

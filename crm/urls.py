@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from crm.webhooks import stripe_webhook
-from crm.webhooks_mailchimp import mailchimp_webhook
+from crm.mailing.webhooks import mailchimp_webhook
+from crm.payments.webhooks import stripe_webhook
 
 urlpatterns: list = [
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),

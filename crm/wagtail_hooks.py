@@ -1,20 +1,66 @@
-"""Registers the CRM menu and its audit-log actions. Logic lives in crm.viewsets and crm.services."""
+"""Registers the CRM in the Wagtail admin: one "CRM" menu group whose items are all listed here, the
+dashboard panel and the CRM's audit-log actions. Views live in crm/<feature>/viewsets.py."""
 
-import importlib
-import pkgutil
-from pathlib import Path
-
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from crm.viewsets import CRMViewSetGroup
+from crm.community.services.invitations import LOG_ACTIONS as FACEBOOK_GROUP_LOG_ACTIONS
+from crm.community.viewsets import QUEUES, FacebookGroupInvitationViewSet, InvitationQueueViewSet
+from crm.companies.viewsets import PartnerCompanyViewSet
+from crm.dashboard.panels import DASHBOARD_PERMISSION, CRMDashboardPanel
+from crm.donors.viewsets import DonorViewSet
+from crm.giving.viewsets import DonationViewSet, RecurringDonationViewSet
+from crm.imports.viewsets import DonorImportViewSet
+from crm.interactions.viewsets import DonorInspectView, InteractionViewSet, PartnerCompanyInspectView
+from crm.mailing.viewsets import MailchimpSyncRunViewSet, segment_push_view
+from crm.payments.viewsets import StripeEventViewSet
+from crm.segments.viewsets import SegmentViewSet
+
+
+class CRMViewSetGroup(ModelViewSetGroup):
+    menu_label = _("CRM")
+    menu_icon = "group"
+    menu_order = 250
+    #: Other apps may also add plain menu items through this hook.
+    submenu_hook = "register_crm_menu_item"
+
+    # In menu order. The record pages (inspect views) of donors and companies show a timeline
+    # gathered from every feature, so they come from crm.interactions and are handed in here.
+    items = (
+        DonorViewSet("crm_donor", url_prefix="crm/donors", inspect_view_class=DonorInspectView),
+        RecurringDonationViewSet("crm_monthly_member"),
+        DonationViewSet("crm_donation", url_prefix="crm/donations"),
+        PartnerCompanyViewSet("crm_company", inspect_view_class=PartnerCompanyInspectView),
+        InteractionViewSet("crm_interaction", url_prefix="crm/interactions"),
+        InvitationQueueViewSet(QUEUES["to_invite"]),
+        InvitationQueueViewSet(QUEUES["awaiting"]),
+        InvitationQueueViewSet(QUEUES["to_remove"]),
+        FacebookGroupInvitationViewSet("crm_facebook_group", url_prefix="crm/facebook-group/all"),
+        SegmentViewSet("crm_segment", url_prefix="crm/segments", push_view=segment_push_view),
+        MailchimpSyncRunViewSet("crm_mailchimp_sync_run", url_prefix="crm/mailchimp-sync-log"),
+        DonorImportViewSet(),
+        StripeEventViewSet(),
+    )
 
 
 @hooks.register("register_admin_viewset")
 def register_crm_viewsets():
-    # Built when Wagtail collects the hooks, after every module had its chance to append to
-    # crm.viewsets.extra_crm_viewsets.
     return CRMViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_crm_dashboard(request, panels):
+    # Communications staff have no CRM access at all, not even its figures.
+    if request.user.has_perm(DASHBOARD_PERMISSION):
+        panels.append(CRMDashboardPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def crm_dashboard_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("crm/dashboard.css"))
 
 
 @hooks.register("register_log_actions")
@@ -23,10 +69,5 @@ def register_crm_log_actions(actions):
     actions.register_action("crm.erase", _("Erase personal data"), _("Erased personal data (APPI)"))
     actions.register_action("crm.export_data", _("Export personal data"), _("Exported personal data (APPI)"))
     actions.register_action("crm.import", _("Import"), _("Created or updated by an import"))
-
-
-# Each CRM part (import, Stripe events, Mailchimp, invitations) keeps its admin hooks in its own
-# crm/wagtail_hooks_<part>.py; Wagtail only imports wagtail_hooks.py, so load the parts from here.
-for _part in pkgutil.iter_modules([str(Path(__file__).parent)]):
-    if _part.name.startswith("wagtail_hooks_"):
-        importlib.import_module(f"crm.{_part.name}")
+    for action, (label, message) in FACEBOOK_GROUP_LOG_ACTIONS.items():
+        actions.register_action(action, _(label), _(message))

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from crm.integrations import stripe as stripe_api
+from crm.payments import client as stripe_api
 
 
 class GivingPage(Protocol):

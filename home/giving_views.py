@@ -17,9 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from crm.integrations import stripe as stripe_api
-from crm.services import stripe_portal
-from crm.tasks import stripe_manage_gift_link_task
+from crm.payments import client as stripe_api
+from crm.payments.services import portal as stripe_portal
+from crm.payments.tasks import stripe_manage_gift_link_task
 from home.models import DonationPage
 
 logger = logging.getLogger(__name__)

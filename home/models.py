@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 
-from crm.integrations import stripe as stripe_api
+from crm.payments import client as stripe_api
 from home.blocks import (
     CARD_SPEC,
     HERO_SPEC,

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from crm.services.mailchimp_newsletter import newsletter_confirms_by_email, newsletter_signup
+from crm.mailing.services.newsletter import newsletter_confirms_by_email, newsletter_signup
 
 RATE_LIMIT = 5  # sign-ups per IP address per window
 RATE_WINDOW_SECONDS = 3600

@@ -160,7 +160,7 @@ TASKS = {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
 }
-# The scheduler (`manage.py crontask`, crm/tasks_schedule.py): with Redis, a lock there keeps a
+# The scheduler (`manage.py crontask`, crm/schedule.py): with Redis, a lock there keeps a
 # second scheduler container from enqueueing everything twice.
 CRONTASK = {"REDIS_URL": ENV.redis_url or None}
 

@@ -6,7 +6,7 @@ brackets, so "E-mail", "e_mail" and "Ｅメール" all find their field.
 
 import re
 
-from crm.imports.normalise import nfkc
+from crm.donors.normalise import nfkc
 
 # field -> every spelling we accept. "full_name" and "full_kana" are split into family/given.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from crm.imports import normalise as n
-from crm.models.donors import DONOR_CONTACT_FIELDS
+from crm.donors import normalise as n
+from crm.donors.models import DONOR_CONTACT_FIELDS
 
 # Donor fields an import may set. Blank cells never clear what the CRM already knows.
 DONOR_FIELDS = (
@@ -88,7 +88,26 @@ def parse_row(
     convert("date", n.normalise_date)
     convert("method", n.normalise_method)
 
-    # Split combined columns only where the separate ones are absent.
+    _split_combined(raw, values)
+    errors += _donation_errors(raw, values, columns, mapping, headers, today=today, earlier=errors)
+
+    if errors:
+        return None, errors
+    row = ImportRow(
+        line=line,
+        email=values.pop("email"),
+        amount=values.pop("amount", None),
+        received_on=values.pop("date", None),
+        method=values.pop("method", "bank_transfer"),
+    )
+    if "tags" in raw:
+        row.tags = [t for t in (n.nfkc(x) for x in raw["tags"].replace("、", ",").split(",")) if t]
+    row.donor_fields = {k: v for k, v in values.items() if k in DONOR_FIELDS and v != ""}
+    return row, []
+
+
+def _split_combined(raw: dict[str, str], values: dict[str, object]) -> None:
+    """Split combined name, reading and address columns only where the separate ones are absent."""
     if "full_name" in raw:
         family, given = n.split_full_name(raw["full_name"])
         values.setdefault("family_name", family)
@@ -105,8 +124,12 @@ def parse_row(
             values["prefecture"] = prefecture
         values["address_line"] = rest if prefecture else n.nfkc(raw["address_line"])
 
+
+def _donation_errors(raw, values, columns, mapping, headers, *, today, earlier) -> list[CellError]:
+    """A gift needs both an amount and a date (said once the cells themselves are fine), not in the future."""
+    errors: list[CellError] = []
     has_amount, has_date = "amount" in raw, "date" in raw
-    if has_amount != has_date and not errors:
+    if has_amount != has_date and not earlier:
         missing = "date" if has_amount else "amount"
         column = next((headers[i] for i, f in mapping.items() if f == missing), missing)
         errors.append(
@@ -126,17 +149,4 @@ def parse_row(
                 _("the donation date is in the future: %(value)s") % {"value": repr(raw["date"])},
             )
         )
-
-    if errors:
-        return None, errors
-    row = ImportRow(
-        line=line,
-        email=values.pop("email"),
-        amount=values.pop("amount", None),
-        received_on=values.pop("date", None),
-        method=values.pop("method", "bank_transfer"),
-    )
-    if "tags" in raw:
-        row.tags = [t for t in (n.nfkc(x) for x in raw["tags"].replace("、", ",").split(",")) if t]
-    row.donor_fields = {k: v for k, v in values.items() if k in DONOR_FIELDS and v != ""}
-    return row, []
+    return errors

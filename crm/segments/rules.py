@@ -27,10 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from crm.community.models import FacebookGroupInvitation
+from crm.donors.models import Donor, TaggedDonor
+from crm.giving.models import Donation, DonorGiving, RecurringDonation
 
 
 class SegmentRuleError(ValueError):
@@ -73,14 +76,6 @@ OPERATOR_LABELS: dict[str, Any] = {
     "any": _("has any"),
     "none": _("has none"),
 }
-
-
-def facebook_invitation_model():
-    """The Facebook-group invitation table, once another part of the CRM adds it."""
-    try:
-        return apps.get_model("crm", "FacebookGroupInvitation")
-    except LookupError:
-        return None
 
 
 FIELDS: dict[str, FieldSpec] = {
@@ -192,14 +187,10 @@ def _donors_in(rows: QuerySet, column: str = "donor_id") -> Q:
 
 
 def _gifts(**filters: Any) -> QuerySet:
-    from crm.models import Donation
-
     return Donation.objects.filter(status=Donation.Status.SUCCEEDED, **filters)
 
 
 def _recurring(**filters: Any) -> QuerySet:
-    from crm.models import RecurringDonation
-
     return RecurringDonation.objects.filter(**filters)
 
 
@@ -208,8 +199,6 @@ def _active_recurring(**filters: Any) -> QuerySet:
 
 
 def _giving(**filters: Any) -> QuerySet:
-    from crm.models import DonorGiving
-
     return DonorGiving.objects.filter(**filters)
 
 
@@ -276,6 +265,170 @@ def _one(rule: dict[str, Any], parse: Callable[[Any], Any] = str) -> Any:
 # --- one rule --------------------------------------------------------------------------------------
 
 
+# --- one compiler per field: (rule, operator, negated?, today) -> Q over donors ----------------------
+
+
+def _membership(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    value = _one(rule).lower()
+    if value == "member":
+        q = _donors_in(_giving(is_member=True))
+    elif value in {"past_due", "paused"}:
+        q = _donors_in(_recurring(status=value))
+    elif value == "former":
+        q = _donors_in(_recurring(status="canceled")) & ~_donors_in(_giving(is_member=True))
+    elif value == "never":
+        q = ~_donors_in(_recurring().exclude(status="incomplete"))
+    else:
+        raise SegmentRuleError(
+            _("Membership is one of: %(values)s.") % {"values": ", ".join(MEMBERSHIP_VALUES)}
+        )
+    return ~q if negate else q
+
+
+def _monthly_amount(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        low, high = _two(rule, _int)
+        return _monthly_between(low, high)
+    amount = _one(rule, _int)
+    return _monthly_between(amount, None) if op == "gte" else _monthly_between(None, amount)
+
+
+def _tier(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    tier = _one(rule).replace(",", "").replace("¥", "").strip()
+    if tier not in TIERS:
+        raise SegmentRuleError(_("Tier is one of: %(values)s.") % {"values": ", ".join(TIERS)})
+    q = _monthly_between(*TIERS[tier])
+    return ~q if negate else q
+
+
+def _tenure_months(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    months = _bounded(_one(rule, _int), 0, 1200, _("Months"))
+    cutoff = _start_of(_months_before(today, months))
+    # member_since: when the earliest of the donor's active monthly gifts started.
+    if op == "gte":
+        return _donors_in(_giving(is_member=True, member_since__lt=cutoff + datetime.timedelta(days=1)))
+    return _donors_in(_giving(is_member=True, member_since__gte=cutoff))
+
+
+def _first_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        start, end = _two(rule, _date)
+        return _donors_in(
+            _giving(
+                first_gift_at__gte=_start_of(start),
+                first_gift_at__lt=_start_of(end + datetime.timedelta(days=1)),
+            )
+        )
+    day = _start_of(_one(rule, _date))
+    if op == "before":
+        return _donors_in(_giving(first_gift_at__lt=day))
+    return _donors_in(_giving(first_gift_at__gte=day))
+
+
+def _last_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        start, end = _two(rule, _date)
+        return _last_gift_between(_start_of(start), _start_of(end + datetime.timedelta(days=1)))
+    if op == "within_days":
+        days = _bounded(_one(rule, _int), 0, 36500, _("Days"))
+        return _donors_in(_giving(last_gift_at__gte=timezone.now() - datetime.timedelta(days=days)))
+    day = _start_of(_one(rule, _date))
+    if op == "before":
+        return _donors_in(_giving(last_gift_at__lt=day))
+    return _donors_in(_giving(last_gift_at__gte=day))
+
+
+def _gave_in_year(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    q = _gave_between(*_year_range(_one(rule, _year)))
+    return q if op == "gave" else ~q
+
+
+def _lapsed(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "last_year_not_this_year":
+        gave, not_gave = today.year - 1, today.year
+    else:
+        gave, not_gave = _two(rule, _year)
+    return _gave_in_x_not_y(gave, not_gave)
+
+
+def _lifetime_value(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        low, high = _two(rule, _int)
+        return _lifetime_between(low, high)
+    amount = _one(rule, _int)
+    return _lifetime_between(amount, None) if op == "gte" else _lifetime_between(None, amount)
+
+
+def _language(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    language = _one(rule).lower()
+    if language not in {"ja", "en"}:
+        raise SegmentRuleError(_("Language is ja or en."))
+    q = Q(preferred_language=language)
+    return ~q if negate else q
+
+
+def _tag(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    names = _words(_one(rule))
+    q = _donors_in(TaggedDonor.objects.filter(tag__name__in=names), "content_object_id")
+    return q if op == "has_any" else ~q
+
+
+def _company(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "any":
+        return Q(company__isnull=False)
+    if op == "none":
+        return Q(company__isnull=True)
+    value = _one(rule).strip()
+    q = Q(company_id=_int(value)) if value.isdigit() else Q(company__name__iexact=value)
+    return (~q | Q(company__isnull=True)) if negate else q
+
+
+def _newsletter(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    statuses = [s.lower() for s in _words(_one(rule))]
+    unknown = set(statuses) - set(NEWSLETTER_VALUES)
+    if unknown:
+        raise SegmentRuleError(
+            _("Newsletter consent is one of: %(values)s.") % {"values": ", ".join(NEWSLETTER_VALUES)}
+        )
+    q = Q(newsletter_status__in=statuses)
+    return ~q if negate else q
+
+
+def _facebook_group(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    model = FacebookGroupInvitation
+    statuses = [s.lower() for s in _words(_one(rule))]
+    known = {str(v) for v in model.Status.values}
+    if set(statuses) - known - {"none"}:
+        raise SegmentRuleError(
+            _("Invitation status is one of: %(values)s.") % {"values": ", ".join([*sorted(known), "none"])}
+        )
+    q = Q()
+    if "none" in statuses:
+        q |= ~_donors_in(model.objects.all())
+    others = [s for s in statuses if s != "none"]
+    if others:
+        q |= _donors_in(model.objects.filter(status__in=others))
+    return ~q if negate else q
+
+
+_COMPILERS: dict[str, Callable[[dict[str, Any], str, bool, datetime.date], Q]] = {
+    "membership": _membership,
+    "monthly_amount": _monthly_amount,
+    "tier": _tier,
+    "tenure_months": _tenure_months,
+    "first_gift": _first_gift,
+    "last_gift": _last_gift,
+    "gave_in_year": _gave_in_year,
+    "lapsed": _lapsed,
+    "lifetime_value": _lifetime_value,
+    "language": _language,
+    "tag": _tag,
+    "company": _company,
+    "newsletter": _newsletter,
+    "facebook_group": _facebook_group,
+}
+
+
 def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) -> Q:
     field, op = rule.get("field"), rule.get("operator")
     spec = FIELDS.get(str(field))
@@ -286,144 +439,7 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
         raise SegmentRuleError(
             _("“%(field)s” works with: %(allowed)s.") % {"field": spec.label, "allowed": allowed}
         )
-    today = today or timezone.localdate()
-    negate = op == "is_not"
-
-    if field == "membership":
-        value = _one(rule).lower()
-        if value == "member":
-            q = _donors_in(_giving(is_member=True))
-        elif value in {"past_due", "paused"}:
-            q = _donors_in(_recurring(status=value))
-        elif value == "former":
-            q = _donors_in(_recurring(status="canceled")) & ~_donors_in(_giving(is_member=True))
-        elif value == "never":
-            q = ~_donors_in(_recurring().exclude(status="incomplete"))
-        else:
-            raise SegmentRuleError(
-                _("Membership is one of: %(values)s.") % {"values": ", ".join(MEMBERSHIP_VALUES)}
-            )
-        return ~q if negate else q
-
-    if field == "monthly_amount":
-        if op == "between":
-            low, high = _two(rule, _int)
-            return _monthly_between(low, high)
-        amount = _one(rule, _int)
-        return _monthly_between(amount, None) if op == "gte" else _monthly_between(None, amount)
-
-    if field == "tier":
-        tier = _one(rule).replace(",", "").replace("¥", "").strip()
-        if tier not in TIERS:
-            raise SegmentRuleError(_("Tier is one of: %(values)s.") % {"values": ", ".join(TIERS)})
-        q = _monthly_between(*TIERS[tier])
-        return ~q if negate else q
-
-    if field == "tenure_months":
-        months = _bounded(_one(rule, _int), 0, 1200, _("Months"))
-        cutoff = _start_of(_months_before(today, months))
-        # member_since: when the earliest of the donor's active monthly gifts started.
-        if op == "gte":
-            return _donors_in(_giving(is_member=True, member_since__lt=cutoff + datetime.timedelta(days=1)))
-        return _donors_in(_giving(is_member=True, member_since__gte=cutoff))
-
-    if field == "first_gift":
-        if op == "between":
-            start, end = _two(rule, _date)
-            return _donors_in(
-                _giving(
-                    first_gift_at__gte=_start_of(start),
-                    first_gift_at__lt=_start_of(end + datetime.timedelta(days=1)),
-                )
-            )
-        day = _start_of(_one(rule, _date))
-        if op == "before":
-            return _donors_in(_giving(first_gift_at__lt=day))
-        return _donors_in(_giving(first_gift_at__gte=day))
-
-    if field == "last_gift":
-        if op == "between":
-            start, end = _two(rule, _date)
-            return _last_gift_between(_start_of(start), _start_of(end + datetime.timedelta(days=1)))
-        if op == "within_days":
-            days = _bounded(_one(rule, _int), 0, 36500, _("Days"))
-            return _donors_in(_giving(last_gift_at__gte=timezone.now() - datetime.timedelta(days=days)))
-        day = _start_of(_one(rule, _date))
-        if op == "before":
-            return _donors_in(_giving(last_gift_at__lt=day))
-        return _donors_in(_giving(last_gift_at__gte=day))
-
-    if field == "gave_in_year":
-        q = _gave_between(*_year_range(_one(rule, _year)))
-        return q if op == "gave" else ~q
-
-    if field == "lapsed":
-        if op == "last_year_not_this_year":
-            gave, not_gave = today.year - 1, today.year
-        else:
-            gave, not_gave = _two(rule, _year)
-        return _gave_in_x_not_y(gave, not_gave)
-
-    if field == "lifetime_value":
-        if op == "between":
-            low, high = _two(rule, _int)
-            return _lifetime_between(low, high)
-        amount = _one(rule, _int)
-        return _lifetime_between(amount, None) if op == "gte" else _lifetime_between(None, amount)
-
-    if field == "language":
-        language = _one(rule).lower()
-        if language not in {"ja", "en"}:
-            raise SegmentRuleError(_("Language is ja or en."))
-        q = Q(preferred_language=language)
-        return ~q if negate else q
-
-    if field == "tag":
-        from crm.models import TaggedDonor
-
-        names = _words(_one(rule))
-        q = _donors_in(TaggedDonor.objects.filter(tag__name__in=names), "content_object_id")
-        return q if op == "has_any" else ~q
-
-    if field == "company":
-        if op == "any":
-            return Q(company__isnull=False)
-        if op == "none":
-            return Q(company__isnull=True)
-        value = _one(rule).strip()
-        q = Q(company_id=_int(value)) if value.isdigit() else Q(company__name__iexact=value)
-        return (~q | Q(company__isnull=True)) if negate else q
-
-    if field == "newsletter":
-        statuses = [s.lower() for s in _words(_one(rule))]
-        unknown = set(statuses) - set(NEWSLETTER_VALUES)
-        if unknown:
-            raise SegmentRuleError(
-                _("Newsletter consent is one of: %(values)s.") % {"values": ", ".join(NEWSLETTER_VALUES)}
-            )
-        q = Q(newsletter_status__in=statuses)
-        return ~q if negate else q
-
-    if field == "facebook_group":
-        model = facebook_invitation_model()
-        if model is None:
-            raise SegmentRuleError(_("Facebook-group invitations are not part of this CRM yet."))
-        statuses = [s.lower() for s in _words(_one(rule))]
-        known = {str(v) for v in getattr(getattr(model, "Status", None), "values", [])}
-        if known and set(statuses) - known - {"none"}:
-            raise SegmentRuleError(
-                _("Invitation status is one of: %(values)s.")
-                % {"values": ", ".join([*sorted(known), "none"])}
-            )
-        q = Q()
-        if "none" in statuses:
-            q |= ~_donors_in(model.objects.all())
-        others = [s for s in statuses if s != "none"]
-        if others:
-            q |= _donors_in(model.objects.filter(status__in=others))
-        return ~q if negate else q
-
-    raise SegmentRuleError(_("Unknown field “%(field)s”.") % {"field": field})  # pragma: no cover
+    return _COMPILERS[str(field)](rule, op, op == "is_not", today or timezone.localdate())
 
 
 def _months_before(day: datetime.date, months: int) -> datetime.date:
@@ -461,8 +477,6 @@ def compile_tree(tree: dict[str, Any], *, today: datetime.date | None = None) ->
 
 def donors_matching(tree: dict[str, Any], *, today: datetime.date | None = None):
     """The donors a rule tree selects (never erased ones), as one lazy QuerySet."""
-    from crm.models import Donor
-
     return Donor.objects.filter(erased_at__isnull=True).filter(compile_tree(tree, today=today))
 
 

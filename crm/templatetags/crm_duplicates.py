@@ -1,6 +1,6 @@
 from django import template
 
-from crm.duplicates import PossibleDuplicate, possible_duplicates
+from crm.donors.selectors import PossibleDuplicate, possible_duplicates
 
 register = template.Library()
 

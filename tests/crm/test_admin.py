@@ -120,7 +120,7 @@ def test_donor_listing_sorted_by_giving_keeps_its_query_count(admin_client):
 
 @pytest.mark.parametrize("common_matches", [2, 2000])
 def test_donor_search_lists_matches_in_kana_order_common_or_rare(admin_client, monkeypatch, common_matches):
-    from crm.viewsets import DonorIndexView
+    from crm.donors.viewsets import DonorIndexView
 
     # 2: three matches count as a common term (index order); 2000: a rare one (sorted matches).
     monkeypatch.setattr(DonorIndexView, "COMMON_MATCHES", common_matches)
@@ -336,7 +336,7 @@ def _timeline_rows(html: str) -> list[str]:
 
 
 def test_timeline_shows_each_facebook_group_change_once_in_words(admin_client, yamada, fundraiser):
-    from crm.services import invitations
+    from crm.community import services as invitations
 
     invitation = invitations.invitation_add_manually(donor=yamada, user=fundraiser, note="理事")
     invitations.invitation_mark_joined(invitation=invitation, user=fundraiser, note="WG code matched")
@@ -351,7 +351,7 @@ def test_timeline_shows_each_facebook_group_change_once_in_words(admin_client, y
 
 
 def test_timeline_keeps_facebook_group_history_moved_by_a_merge(admin_client, yamada, fundraiser):
-    from crm.services import invitations
+    from crm.community import services as invitations
 
     duplicate = DonorFactory(email="taro.old@example.jp")
     invitation = invitations.invitation_add_manually(donor=duplicate, user=fundraiser)

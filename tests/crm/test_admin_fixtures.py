@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.users.models import UserProfile
 
-from crm.services.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
+from crm.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
 
 
 def _staff(username: str, group: str):

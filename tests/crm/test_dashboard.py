@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from crm.dashboard import dashboard_figures
+from crm.dashboard.selectors import dashboard_figures
 from crm.factories import DonationFactory, DonorFactory, RecurringDonationFactory
 from crm.models import Donation, RecurringDonation
 from tests.crm.test_admin_fixtures import communications_fixture, fundraiser_fixture  # noqa: F401

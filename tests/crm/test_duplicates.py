@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from crm.duplicates import possible_duplicates
+from crm.donors.selectors import possible_duplicates
 from crm.factories import DonorFactory
 from tests.crm.test_admin_fixtures import fundraiser_fixture  # noqa: F401
 

@@ -13,16 +13,16 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
+from crm.donors.services.merge import donors_merge
+from crm.donors.services.privacy import donor_erase
 from crm.factories import DonationFactory, DonorFactory, RecurringDonationFactory
-from crm.models import Donation, Donor, DonorGiving, RecurringDonation
-from crm.services.giving import (
+from crm.giving.services import (
     giving_rebuild,
     giving_triggers_ensure,
     giving_triggers_missing,
     giving_triggers_uninstall,
 )
-from crm.services.merge import donors_merge
-from crm.services.privacy import donor_erase
+from crm.models import Donation, Donor, DonorGiving, RecurringDonation
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +295,7 @@ def test_loaddata_of_a_dump_does_not_count_gifts_twice():
 
 
 def test_a_load_with_the_triggers_suspended_is_recounted_at_the_end():
-    from crm.services.giving import giving_triggers_suspended
+    from crm.giving.services import giving_triggers_suspended
 
     existing = DonorFactory()
     DonationFactory(donor=existing, amount=1000)

@@ -9,7 +9,7 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from crm.models import Donation, Donor, RecurringDonation
-from crm.segments import donors_matching
+from crm.segments.rules import donors_matching
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import ModelLogEntry
 
+from crm.groups import ensure_staff_groups
 from crm.models import Donation, Donor, DonorImportJob
-from crm.services.groups import ensure_staff_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_unreadable_file_is_reported(client, fundraiser):
 
 
 def test_a_crash_in_the_worker_is_kept_on_the_job(client, fundraiser, monkeypatch):
-    import crm.services.import_jobs as import_jobs
+    import crm.imports.services.jobs as import_jobs
 
     def explode(**kwargs):
         raise OSError("disk full")

@@ -5,8 +5,7 @@ import io
 
 import pytest
 
-from crm.imports.headers import map_headers
-from crm.imports.normalise import (
+from crm.donors.normalise import (
     normalise_amount,
     normalise_date,
     normalise_email,
@@ -17,6 +16,7 @@ from crm.imports.normalise import (
     split_address,
     split_full_name,
 )
+from crm.imports.headers import map_headers
 from crm.imports.reading import detect_encoding, iter_csv_rows
 from crm.imports.rows import parse_row
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from crm.factories import DonorFactory
+from crm.imports.services.donors import import_donors
 from crm.models import Donation, Donor
-from crm.services.imports import import_donors
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -166,7 +166,7 @@ def test_dry_run_remembers_updates_of_earlier_batches():
 def test_falls_back_to_row_by_row_when_the_bulk_write_fails(monkeypatch):
     # Another process creates the donor after the batch looked it up: the batch's lookup misses
     # it, the bulk insert hits the unique email, and the rows are written one by one instead.
-    from crm.services import imports
+    from crm.imports.services import donors as imports
 
     DonorFactory(email="race@example.jp", family_name="先")
     real_init = imports._Batch.__init__

@@ -8,14 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from crm.community import services as svc
+from crm.community.models import FacebookGroupInvitation, FacebookGroupSettings
+from crm.community.selectors import invitation_status_counts
+from crm.community.viewsets import InvitationQueueViewSet
 from crm.factories import DonorFactory, RecurringDonationFactory
-from crm.invitation_counts import invitation_status_counts
-from crm.models.invitations import FacebookGroupInvitation, FacebookGroupSettings
-from crm.services import invitations as svc
-from crm.viewsets_invitations import QUEUE_VIEWSETS
+from crm.wagtail_hooks import CRMViewSetGroup
 from tests.crm.test_admin_fixtures import fundraiser_fixture  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
+
+QUEUE_VIEWSETS = [item for item in CRMViewSetGroup.items if isinstance(item, InvitationQueueViewSet)]
 
 TABLE = FacebookGroupInvitation._meta.db_table
 

@@ -12,16 +12,16 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from wagtail.models import ModelLogEntry
 
-from crm.factories import DonorFactory, RecurringDonationFactory
-from crm.models import Donor, RecurringDonation
-from crm.models.invitations import (
+from crm.community import services as svc
+from crm.community.models import (
     JOIN_CODE_ALPHABET,
     FacebookGroupInvitation,
     FacebookGroupInvitationEvent,
     FacebookGroupSettings,
 )
-from crm.services import invitations as svc
-from crm.viewsets import donor_timeline
+from crm.factories import DonorFactory, RecurringDonationFactory
+from crm.interactions.selectors import donor_timeline
+from crm.models import Donor, RecurringDonation
 from tests.crm.test_admin_fixtures import superuser_fixture  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_whole_life_of_an_invitation(django_capture_on_commit_callbacks, superus
         "crm.facebook_group.removal_due",
         "crm.facebook_group.removed",
     } <= actions
-    # (crm.viewsets shows an audit entry's action name; LogEntry.message would read better.)
+    # (crm.interactions.selectors shows an audit entry's action name; LogEntry.message would read better.)
     audit = [str(e.title) for e in donor_timeline(donor) if e.kind == "audit"]
     assert any("joined" in t.lower() for t in audit) and any("removed" in t.lower() for t in audit)
 
@@ -492,18 +492,20 @@ def test_segment_rule_and_crm_stats(capsys):
 def test_one_transaction_checks_the_queue_once_for_every_donor_it_touched(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    from crm.signals_stripe import membership_ended
+    from crm.payments.signals import membership_ended
 
     first, second = member(), member()
     sync()
     calls = []
-    original = svc.invitations_sync_eligibility
+    from crm.community import receivers
+
+    original = receivers.invitations_sync_eligibility
 
     def counting(**kwargs):
         calls.append(sorted(kwargs.get("donor_ids") or []))
         return original(**kwargs)
 
-    monkeypatch.setattr(svc, "invitations_sync_eligibility", counting)
+    monkeypatch.setattr(receivers, "invitations_sync_eligibility", counting)
     with django_capture_on_commit_callbacks(execute=True):
         for donor in (first, second):
             gift = donor.recurring_donations.get()

@@ -12,11 +12,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from crm.community import services as svc
+from crm.community.models import FacebookGroupInvitation, FacebookGroupSettings
 from crm.factories import DonorFactory, RecurringDonationFactory
-from crm.integrations import stripe as stripe_api
 from crm.models import RecurringDonation
-from crm.models.invitations import FacebookGroupInvitation, FacebookGroupSettings
-from crm.services import invitations as svc
+from crm.payments import client as stripe_api
 from tests.crm.test_admin_fixtures import (  # noqa: F401  (fixtures)
     communications_fixture,
     fundraiser_fixture,

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
+from crm.mailing.services.sync import mailchimp_push, sync_lock
 from crm.models import Donor, MailchimpMemberState, MailchimpSyncRun
-from crm.services.mailchimp_sync import mailchimp_push, sync_lock
 from tests.mailchimp_fake.fixtures import fake_mailchimp_fixture  # noqa: F401 - fixture
 
 MEMBERS = 30  # under the direct-call limit, so every member write is a PUT the fake counts

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from crm.mailing.services.reconcile import mailchimp_reconcile
+from crm.mailing.services.sync import mailchimp_push, mailchimp_push_donor
 from crm.models import Donor, MailchimpMemberState, MailchimpSyncRun, RecurringDonation, Segment
-from crm.services.mailchimp_sync import mailchimp_push, mailchimp_push_donor, mailchimp_reconcile
 from tests.mailchimp_fake.fixtures import fake_mailchimp_fixture  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

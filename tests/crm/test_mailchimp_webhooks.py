@@ -1,7 +1,7 @@
 import pytest
 
+from crm.mailing.services.sync import mailchimp_push
 from crm.models import ConsentChange, Donor, DonorEmailHistory, MailchimpMemberState
-from crm.services.mailchimp_sync import mailchimp_push
 from tests.mailchimp_fake.fixtures import WEBHOOK_SECRET, fake_mailchimp_fixture  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

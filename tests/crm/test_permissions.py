@@ -103,7 +103,7 @@ def test_fundraisers_cannot_edit_pages(fundraiser):
 def test_staff_groups_are_idempotent():
     from django.contrib.auth.models import Group
 
-    from crm.services.groups import ensure_staff_groups
+    from crm.groups import ensure_staff_groups
 
     ensure_staff_groups()
     first = {g.name: g.permissions.count() for g in Group.objects.all()}

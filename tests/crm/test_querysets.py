@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from crm.factories import DonationFactory, DonorFactory, RecurringDonationFactory
+from crm.giving.selectors import monthly_recurring_revenue
 from crm.models import Donation, Donor, RecurringDonation
-from crm.querysets import monthly_recurring_revenue
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from crontask import scheduler
 
-from crm import tasks_schedule
+from crm import schedule
 from crm.factories import DonorFactory
 from crm.models import Donor, MailchimpSyncRun
 from tests.mailchimp_fake.fixtures import fake_mailchimp_fixture  # noqa: F401 - fixture
@@ -27,37 +27,35 @@ def _next_run(name: str, after: datetime.datetime) -> datetime.datetime:
 
 def test_every_scheduled_task_is_registered_once_at_japan_times():
     start = datetime.datetime(2026, 11, 24, 0, 0, tzinfo=TOKYO)
-    reconcile = _next_run(tasks_schedule.mailchimp_reconcile_scheduled_task.name, start)
+    reconcile = _next_run(schedule.mailchimp_reconcile_scheduled_task.name, start)
     assert (reconcile.hour, reconcile.minute, reconcile.utcoffset()) == (3, 30, datetime.timedelta(hours=9))
-    push = _next_run(tasks_schedule.mailchimp_push_scheduled_task.name, start)
+    push = _next_run(schedule.mailchimp_push_scheduled_task.name, start)
     assert push - start == datetime.timedelta(minutes=15)
-    following = _next_run(
-        tasks_schedule.mailchimp_push_scheduled_task.name, push + datetime.timedelta(seconds=1)
-    )
+    following = _next_run(schedule.mailchimp_push_scheduled_task.name, push + datetime.timedelta(seconds=1))
     assert following - push == datetime.timedelta(hours=1)
-    assert _next_run(tasks_schedule.facebook_group_scheduled_task.name, start).hour == 9
-    assert _next_run(tasks_schedule.task_results_prune_scheduled_task.name, start).hour == 4
+    assert _next_run(schedule.facebook_group_scheduled_task.name, start).hour == 9
+    assert _next_run(schedule.task_results_prune_scheduled_task.name, start).hour == 4
 
 
 def test_the_scheduler_command_finds_them_through_the_apps_tasks_module():
     import importlib
 
     crm_tasks = importlib.import_module("crm.tasks")
-    assert crm_tasks.tasks_schedule is tasks_schedule
+    assert crm_tasks.schedule is schedule
 
 
 @pytest.mark.django_db
 def test_scheduled_push_does_nothing_without_mailchimp(settings):
     settings.MAILCHIMP_API_KEY = ""
-    assert tasks_schedule.mailchimp_push_scheduled_task.call() is None
-    assert tasks_schedule.mailchimp_reconcile_scheduled_task.call() is None
+    assert schedule.mailchimp_push_scheduled_task.call() is None
+    assert schedule.mailchimp_reconcile_scheduled_task.call() is None
     assert not MailchimpSyncRun.objects.exists()
 
 
 @pytest.mark.django_db
 def test_scheduled_push_pushes_consenting_donors(fake_mailchimp):
     DonorFactory(email="aiko@example.org", newsletter_status=Donor.NewsletterStatus.SUBSCRIBED)
-    run_id = tasks_schedule.mailchimp_push_scheduled_task.call()
+    run_id = schedule.mailchimp_push_scheduled_task.call()
     run = MailchimpSyncRun.objects.get(pk=run_id)
     assert run.trigger == "schedule" and run.failed == 0
     assert fake_mailchimp.member("aiko@example.org")["status"] == "subscribed"

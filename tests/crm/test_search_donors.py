@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Page
 
+from crm.donors.search_text import readings
 from crm.factories import DonorFactory
 from crm.imports.bulk import fast_search_text
 from crm.models import Donor
-from crm.search_text import readings
 from search.analysis import reading
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-import crm.wagtail_hooks_mailchimp  # noqa: F401 - until crm/wagtail_hooks.py imports it
+from crm.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
 from crm.models import Donation, Donor, PartnerCompany, RecurringDonation, Segment
-from crm.segments import SegmentRuleError, compile_rule, donors_matching
-from crm.services.groups import COMMUNICATIONS, FUNDRAISING, ensure_staff_groups
+from crm.segments.rules import SegmentRuleError, compile_rule, donors_matching
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,14 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from wagtail.models import ModelLogEntry
 
+from crm.donors.services import (
+    DonorErasureError,
+    DonorMergeError,
+    donor_erase,
+    donor_export_json,
+    donor_upsert,
+    donors_merge,
+)
 from crm.factories import (
     DonationFactory,
     DonorFactory,
@@ -13,14 +21,6 @@ from crm.factories import (
     RecurringDonationFactory,
 )
 from crm.models import ConsentChange, Donation, Donor, DonorEmailHistory, RecurringDonation
-from crm.services import (
-    DonorErasureError,
-    DonorMergeError,
-    donor_erase,
-    donor_export_json,
-    donor_upsert,
-    donors_merge,
-)
 
 pytestmark = pytest.mark.django_db
 

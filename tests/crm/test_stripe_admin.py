@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
-import crm.wagtail_hooks_stripe  # noqa: F401  (joins the CRM menu before the admin URLs load)
+import crm.payments.viewsets  # noqa: F401  (joins the CRM menu before the admin URLs load)
 from crm.models import Donation
-from crm.models.stripe import StripeEvent
+from crm.payments.models import StripeEvent
 
 pytestmark = pytest.mark.django_db
 

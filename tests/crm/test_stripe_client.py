@@ -9,7 +9,7 @@ import time
 import pytest
 import stripe
 
-from crm.integrations import stripe as stripe_api
+from crm.payments import client as stripe_api
 from tests.stripe_fake import decode_form, sign_payload
 from tests.stripe_fake.fixtures import TEST_WEBHOOK_SECRET, fake_stripe, fake_stripe_server
 

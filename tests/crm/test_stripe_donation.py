@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from wagtail.models import Locale, Page, Site
 
-from crm.integrations import stripe as stripe_api
 from crm.models import Donation, RecurringDonation
-from crm.models.stripe import StripeEvent
+from crm.payments import client as stripe_api
+from crm.payments.models import StripeEvent
 from home import factories
 from tests.stripe_fake.fixtures import fake_stripe, fake_stripe_server, signed_post
 

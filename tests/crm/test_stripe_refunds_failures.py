@@ -11,9 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from crm.integrations import stripe as stripe_api
 from crm.models import Donation, Donor, RecurringDonation
-from crm.models.stripe import StripeEvent
+from crm.payments import client as stripe_api
+from crm.payments.models import StripeEvent
 from tests.stripe_fake.fixtures import fake_stripe, fake_stripe_server, signed_post
 
 __all__ = ["fake_stripe", "fake_stripe_server"]

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 
 from crm.models import Donor, RecurringDonation
-from crm.services import stripe_portal
+from crm.payments.services import portal as stripe_portal
 from tests.stripe_fake.fixtures import fake_stripe, fake_stripe_server
 
 __all__ = ["fake_stripe", "fake_stripe_server"]

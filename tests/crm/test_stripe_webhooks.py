@@ -9,10 +9,10 @@ import time
 import pytest
 from django.core import mail
 
-from crm.integrations import stripe as stripe_api
 from crm.models import Donation, Donor, RecurringDonation
-from crm.models.stripe import StripeEvent
-from crm.signals_stripe import membership_ended
+from crm.payments import client as stripe_api
+from crm.payments.models import StripeEvent
+from crm.payments.signals import membership_ended
 from tests.stripe_fake import sign_payload
 from tests.stripe_fake.fixtures import TEST_WEBHOOK_SECRET, fake_stripe, fake_stripe_server, signed_post
 
@@ -286,7 +286,7 @@ def test_webhook_without_secret_is_unavailable_not_crashing(client, deliver, fak
 
 
 def test_event_that_fails_is_kept_with_its_error_and_can_be_retried(client, deliver, fake_stripe):
-    from crm.services.stripe_events import stripe_event_retry
+    from crm.payments.services.events import stripe_event_retry
 
     broken = fake_stripe.event(
         "checkout.session.completed",

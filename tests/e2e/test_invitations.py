@@ -3,9 +3,9 @@
 import pytest
 from django.core import mail
 
+from crm.community.models import FacebookGroupInvitation, FacebookGroupSettings
+from crm.community.services.eligibility import invitations_sync_eligibility
 from crm.factories import DonorFactory, RecurringDonationFactory
-from crm.models.invitations import FacebookGroupInvitation, FacebookGroupSettings
-from crm.services.invitations import invitations_sync_eligibility
 from tests.crm.test_admin_fixtures import _staff
 from tests.e2e.conftest import log_in
 

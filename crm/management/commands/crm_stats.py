@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Count
 
+from crm.giving.selectors import monthly_recurring_revenue
 from crm.models import Donation, Donor, PartnerCompany
-from crm.querysets import monthly_recurring_revenue
 
 
 def crm_stats() -> dict:

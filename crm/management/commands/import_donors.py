@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.services.imports import BATCH_SIZE, ERROR, import_donors
+from crm.imports.services.donors import BATCH_SIZE, ERROR, import_donors
 
 
 class Command(BaseCommand):

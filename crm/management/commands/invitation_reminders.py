@@ -23,12 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["enqueue"]:
-            from crm.tasks_invitations import facebook_group_schedule_task
+            from crm.community.tasks import facebook_group_schedule_task
 
             result = facebook_group_schedule_task.enqueue()
             self.stdout.write(f"Queued task {result.id}")
             return
-        from crm.services.invitations import invitations_run_schedule
+        from crm.community.services.sending import invitations_run_schedule
 
         counts = invitations_run_schedule()
         if options["json"]:

@@ -11,7 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from crm.services.giving import giving_rebuild, giving_triggers_install, giving_triggers_missing
+from crm.giving.services import giving_rebuild, giving_triggers_install, giving_triggers_missing
 
 
 class Command(BaseCommand):

@@ -21,9 +21,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from crm.demo import BASE_DATE, COMPANY_NAMES, JST, fake_person
+from crm.donors.models import DONOR_CONTACT_FIELDS, DONOR_PERSONAL_FIELDS
+from crm.giving.services import giving_triggers_suspended
 from crm.imports.bulk import RawInsert, bulk_load_pragmas, fast_search_text
 from crm.models import Donation, Donor, Interaction, PartnerCompany, RecurringDonation, TaggedDonor
-from crm.services.giving import giving_triggers_suspended
 
 AMOUNTS = [(1000, 30), (2000, 10), (3000, 25), (5000, 20), (10000, 10), (30000, 5)]
 ONE_OFF_AMOUNTS = [(1000, 15), (3000, 25), (5000, 25), (10000, 20), (30000, 8), (100000, 2)]
@@ -79,29 +80,19 @@ DONATION_FIELDS = [
     "status",
     "created_at",
 ]
+# The personal fields come from the one list (crm.donors.models.DONOR_PERSONAL_FIELDS): a field added
+# there is seeded too, or _fake_donor fails with a KeyError naming it.
 DONOR_FIELDS = [
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "email",
-    "phone",
-    "postal_code",
-    "prefecture",
-    "city",
-    "address_line",
+    *("company_id" if name == "company" else name for name in DONOR_PERSONAL_FIELDS),
     "preferred_language",
     "source",
     "newsletter_status",
     "newsletter_status_changed_at",
-    "newsletter_status_source",
-    "stripe_customer_id",
-    "company_id",
-    "company_role",
     "search_text",
     "created_at",
     "updated_at",
 ]
+EMAIL, JOINED = DONOR_FIELDS.index("email"), DONOR_FIELDS.index("created_at")
 MEMBERSHIP_FIELDS = [
     "donor_id",
     "amount",
@@ -181,130 +172,107 @@ def _insert(model, fields: list[str], rows: list[tuple]) -> None:
         insert(rows[i : i + INSERT_CHUNK])
 
 
-def _seed_batch(*, seed, start, size, companies, tags, result: SeedResult) -> None:
-    """One batch of donors and everything they did, written with one INSERT (or COPY) per table.
+def _fake_donor(*, seed, index: int, companies) -> tuple[tuple, random.Random]:
+    """One donor's row (in DONOR_FIELDS order) and the generator the rest of their history uses.
 
-    Rows are plain tuples, not model instances: building 100,000 Donors and compiling them into
-    SQL with bulk_create cost more than the database's work. save() and signals are skipped as
-    with bulk_create; search_text and timestamps are set here.
+    One generator per donor, seeded by (seed, index): a donor's data depends on nothing else, not on
+    the batch size nor on which donors a previous run already created.
     """
-    # One generator per donor, seeded by (seed, index): a donor's data depends on nothing else,
-    # not on the batch size nor on which donors a previous run already created.
-    people: list[tuple[tuple, random.Random]] = []
-    for i in range(start, start + size):
-        rng = random.Random(f"{seed}:{i}")
-        person = fake_person(rng, index=i, seed=seed)
-        joined = BASE_DATE - dt.timedelta(days=rng.randint(0, 365 * 7), seconds=rng.randint(0, 86399))
-        status = pick(rng, NEWSLETTER)
-        source = pick(rng, SOURCES)
-        company_id, role = None, ""
-        if companies and rng.random() < 0.02:
-            company_id = rng.choice(companies).pk
-            role = rng.choice(["人事部", "CSR推進室", "代表取締役", "広報"])
-        row = (
-            person.family_name,
-            person.given_name,
-            person.family_name_kana,
-            person.given_name_kana,
-            person.email,
-            person.phone,
-            person.postal_code,
-            person.prefecture,
-            person.city,
-            person.address_line,
-            person.language,
-            source,
-            status,
-            None if status == "never" else joined,
-            "seed" if status != "never" else "",
-            f"cus_seed{seed}x{i}" if source == "stripe" else "",
-            company_id,
-            role,
-            fast_search_text(person),  # a Person has the fields it reads
-            joined,
-            joined,
+    rng = random.Random(f"{seed}:{index}")
+    person = fake_person(rng, index=index, seed=seed)
+    joined = BASE_DATE - dt.timedelta(days=rng.randint(0, 365 * 7), seconds=rng.randint(0, 86399))
+    status = pick(rng, NEWSLETTER)
+    source = pick(rng, SOURCES)
+    company_id, role = None, ""
+    if companies and rng.random() < 0.02:
+        company_id = rng.choice(companies).pk
+        role = rng.choice(["人事部", "CSR推進室", "代表取締役", "広報"])
+    values = {
+        **{name: getattr(person, name) for name in DONOR_CONTACT_FIELDS},
+        "email": person.email,
+        "company_id": company_id,
+        "company_role": role,
+        "notes": "",
+        "stripe_customer_id": f"cus_seed{seed}x{index}" if source == "stripe" else "",
+        "newsletter_status_source": "seed" if status != "never" else "",
+        "preferred_language": person.language,
+        "source": source,
+        "newsletter_status": status,
+        "newsletter_status_changed_at": None if status == "never" else joined,
+        "search_text": fast_search_text(person),  # a Person has the fields it reads
+        "created_at": joined,
+        "updated_at": joined,
+    }
+    return tuple(values[name] for name in DONOR_FIELDS), rng
+
+
+@dataclass
+class _Activity:
+    """What a batch of donors did, as rows for one INSERT per table."""
+
+    memberships: list[tuple] = field(default_factory=list)
+    gifts: list[tuple] = field(default_factory=list)
+    interactions: list[tuple] = field(default_factory=list)
+    tagged: list[tuple] = field(default_factory=list)
+
+
+def _donor_activity(activity: _Activity, *, row, rng, donor_id, seed, tags, now, result: SeedResult) -> None:
+    """A donor's membership or one-off gifts, tags and interactions, drawn from their own generator."""
+    email, joined = row[EMAIL], row[JOINED]
+    if rng.random() < 0.33:
+        status = pick(rng, MEMBER_STATUSES)
+        amount = pick(rng, AMOUNTS)
+        interval = "year" if rng.random() < 0.04 else "month"
+        if interval == "year":
+            amount *= 12
+        ended = None
+        if status == "canceled":
+            ended = joined + dt.timedelta(days=rng.randint(31, max(32, (BASE_DATE - joined).days)))
+            ended = min(ended, BASE_DATE)
+        changed = ended or (
+            BASE_DATE - dt.timedelta(days=rng.randint(0, 40)) if status != "active" else joined
         )
-        people.append((row, rng))
+        external_id = f"sub_seed{seed}x{email.split('@')[0]}"
+        activity.memberships.append(
+            (
+                donor_id,
+                amount,
+                "JPY",
+                interval,
+                status,
+                joined,
+                ended,
+                max(changed, joined),
+                external_id,
+                joined,
+                now,
+            )
+        )
+        result.by_status[status] = result.by_status.get(status, 0) + 1
+    elif rng.random() < 0.8:
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            when = joined + dt.timedelta(days=rng.randint(0, max(0, (BASE_DATE - joined).days)))
+            method = rng.choice(["card", "card", "card", "bank_transfer", "cash"])
+            status = "succeeded" if rng.random() < 0.98 else "refunded"
+            activity.gifts.append((donor_id, pick(rng, ONE_OFF_AMOUNTS), when, method, None, status, when))
+    if rng.random() < 0.15:
+        for tag in rng.sample(tags, rng.choice([1, 1, 2])):
+            activity.tagged.append((donor_id, tag.pk))
+    if rng.random() < 0.03:
+        activity.interactions.append(
+            (
+                donor_id,
+                rng.choice(["call", "meeting", "email", "event"]),
+                joined + dt.timedelta(days=rng.randint(0, 60)),
+                rng.choice(["お礼の電話", "活動報告会でご挨拶", "領収書の再発行", "継続寄付のご相談"]),
+                now,
+            )
+        )
 
-    # Re-running with the same seed adds nothing twice: donors already there are left alone.
-    emails = [row[4] for row, _rng in people]
-    existing = set(Donor.objects.filter(email__in=emails).values_list("email", flat=True))
-    if existing:
-        result.skipped_existing += len(existing)
-        people = [(row, rng) for row, rng in people if row[4] not in existing]
-    if not people:
-        return
-    _insert(Donor, DONOR_FIELDS, [row for row, _rng in people])
-    donor_ids = dict(
-        Donor.objects.filter(email__in=[row[4] for row, _rng in people]).values_list("email", "pk")
-    )
-    result.donors += len(people)
 
-    now = timezone.now()
-    memberships: list[tuple] = []
+def _membership_gifts(memberships: list[tuple], membership_ids: dict[str, int]) -> list[tuple]:
+    """Each membership's monthly (or yearly) gifts over the last HISTORY_MONTHS, failed when past due."""
     gifts: list[tuple] = []
-    interactions: list[tuple] = []
-    tagged: list[tuple] = []
-    for row, rng in people:
-        email, joined = row[4], row[-2]
-        donor_id = donor_ids[email]
-        if rng.random() < 0.33:
-            status = pick(rng, MEMBER_STATUSES)
-            amount = pick(rng, AMOUNTS)
-            interval = "year" if rng.random() < 0.04 else "month"
-            if interval == "year":
-                amount *= 12
-            ended = None
-            if status == "canceled":
-                ended = joined + dt.timedelta(days=rng.randint(31, max(32, (BASE_DATE - joined).days)))
-                ended = min(ended, BASE_DATE)
-            changed = ended or (
-                BASE_DATE - dt.timedelta(days=rng.randint(0, 40)) if status != "active" else joined
-            )
-            external_id = f"sub_seed{seed}x{email.split('@')[0]}"
-            memberships.append(
-                (
-                    donor_id,
-                    amount,
-                    "JPY",
-                    interval,
-                    status,
-                    joined,
-                    ended,
-                    max(changed, joined),
-                    external_id,
-                    joined,
-                    now,
-                )
-            )
-            result.by_status[status] = result.by_status.get(status, 0) + 1
-        elif rng.random() < 0.8:
-            for _ in range(rng.choice([1, 1, 1, 2, 3])):
-                when = joined + dt.timedelta(days=rng.randint(0, max(0, (BASE_DATE - joined).days)))
-                method = rng.choice(["card", "card", "card", "bank_transfer", "cash"])
-                status = "succeeded" if rng.random() < 0.98 else "refunded"
-                gifts.append((donor_id, pick(rng, ONE_OFF_AMOUNTS), when, method, None, status, when))
-        if rng.random() < 0.15:
-            for tag in rng.sample(tags, rng.choice([1, 1, 2])):
-                tagged.append((donor_id, tag.pk))
-        if rng.random() < 0.03:
-            interactions.append(
-                (
-                    donor_id,
-                    rng.choice(["call", "meeting", "email", "event"]),
-                    joined + dt.timedelta(days=rng.randint(0, 60)),
-                    rng.choice(["お礼の電話", "活動報告会でご挨拶", "領収書の再発行", "継続寄付のご相談"]),
-                    now,
-                )
-            )
-    _insert(RecurringDonation, MEMBERSHIP_FIELDS, memberships)
-    result.members += sum(1 for m in memberships if m[4] == "active")
-    membership_ids = dict(
-        RecurringDonation.objects.filter(external_id__in=[m[8] for m in memberships]).values_list(
-            "external_id", "pk"
-        )
-    )
-
     for (
         donor_id,
         amount,
@@ -327,15 +295,63 @@ def _seed_batch(*, seed, start, size, companies, tags, result: SeedResult) -> No
             gift_status = "failed" if status == "past_due" and when > late_after else "succeeded"
             gifts.append((donor_id, amount, when, "card", membership_id, gift_status, when))
             months += step
+    return gifts
+
+
+def _seed_batch(*, seed, start, size, companies, tags, result: SeedResult) -> None:
+    """One batch of donors and everything they did, written with one INSERT (or COPY) per table.
+
+    Rows are plain tuples, not model instances: building 100,000 Donors and compiling them into
+    SQL with bulk_create cost more than the database's work. save() and signals are skipped as
+    with bulk_create; search_text and timestamps are set here.
+    """
+    people = [_fake_donor(seed=seed, index=i, companies=companies) for i in range(start, start + size)]
+
+    # Re-running with the same seed adds nothing twice: donors already there are left alone.
+    emails = [row[EMAIL] for row, _rng in people]
+    existing = set(Donor.objects.filter(email__in=emails).values_list("email", flat=True))
+    if existing:
+        result.skipped_existing += len(existing)
+        people = [(row, rng) for row, rng in people if row[EMAIL] not in existing]
+    if not people:
+        return
+    _insert(Donor, DONOR_FIELDS, [row for row, _rng in people])
+    donor_ids = dict(
+        Donor.objects.filter(email__in=[row[EMAIL] for row, _rng in people]).values_list("email", "pk")
+    )
+    result.donors += len(people)
+
+    now = timezone.now()
+    activity = _Activity()
+    for row, rng in people:
+        _donor_activity(
+            activity,
+            row=row,
+            rng=rng,
+            donor_id=donor_ids[row[EMAIL]],
+            seed=seed,
+            tags=tags,
+            now=now,
+            result=result,
+        )
+    memberships, gifts = activity.memberships, activity.gifts
+    _insert(RecurringDonation, MEMBERSHIP_FIELDS, memberships)
+    result.members += sum(1 for m in memberships if m[4] == "active")
+    membership_ids = dict(
+        RecurringDonation.objects.filter(external_id__in=[m[8] for m in memberships]).values_list(
+            "external_id", "pk"
+        )
+    )
+    gifts.extend(_membership_gifts(memberships, membership_ids))
     # In donor order, then date: the donor-keyed indexes grow at their end and the giving trigger
     # updates each donor's summary row in one run, instead of jumping between one-off gifts and
     # membership histories.
     gifts.sort(key=itemgetter(0, 2))
     _insert(Donation, DONATION_FIELDS, gifts)
     result.donations += len(gifts)
-    _insert(TaggedDonor, ["content_object_id", "tag_id"], tagged)
-    _insert(Interaction, INTERACTION_FIELDS, interactions)
-    result.interactions += len(interactions)
+    _insert(TaggedDonor, ["content_object_id", "tag_id"], activity.tagged)
+    _insert(Interaction, INTERACTION_FIELDS, activity.interactions)
+    result.interactions += len(activity.interactions)
 
 
 class Command(BaseCommand):

@@ -11,8 +11,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from crm.mailing.services.reconcile import mailchimp_reconcile
+from crm.mailing.services.sync import mailchimp_push
 from crm.models import Segment
-from crm.services.mailchimp_sync import mailchimp_push, mailchimp_reconcile
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args, segment, all, reconcile, enqueue, **options):
         if reconcile:
             if enqueue:
-                from crm.tasks_mailchimp import mailchimp_reconcile_task
+                from crm.mailing.tasks import mailchimp_reconcile_task
 
                 self.stdout.write(str(mailchimp_reconcile_task.enqueue(trigger="command").id))
                 return
@@ -55,7 +56,7 @@ class Command(BaseCommand):
                     raise CommandError(f"Unknown segment(s): {', '.join(sorted(missing))}")
             whole = all or not segment
             if enqueue:
-                from crm.tasks_mailchimp import mailchimp_push_task
+                from crm.mailing.tasks import mailchimp_push_task
 
                 result = mailchimp_push_task.enqueue(
                     segment_ids=None if segments is None else [s.pk for s in segments],

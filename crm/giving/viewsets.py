@@ -1,0 +1,162 @@
+"""Donations and monthly members in the CRM menu."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from crm.donors.models import Donor
+from crm.giving.models import Donation, RecurringDonation
+
+# --- donations and monthly members ----------------------------------------------------------------
+
+
+class DonationFilterSet(WagtailFilterSet):
+    received_at = django_filters.DateFromToRangeFilter(label=_("Received"), widget=DateRangePickerWidget)
+    recurring = django_filters.BooleanFilter(
+        label=_("Part of a monthly gift"), field_name="recurring_donation", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Donation
+        fields = ["status", "method", "currency", "received_at", "recurring"]
+
+
+class DonationIndexView(generic.IndexView):
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return queryset.filter(donor__in=Donor.objects.search(self.search_query))
+
+
+class DonationViewSet(ModelViewSet):
+    model = Donation
+    icon = "bars"
+    menu_label = _("Donations")
+    add_to_admin_menu = False
+    index_view_class = DonationIndexView
+    filterset_class = DonationFilterSet
+    search_fields = ["donor__search_text"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = [
+        "__str__",
+        Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
+        Column("amount", label=_("Amount"), sort_key="amount"),
+        Column("amount_refunded", label=_("Refunded"), sort_key="amount_refunded"),
+        "currency",
+        DateColumn("received_at", label=_("Received"), sort_key="received_at"),
+        "method",
+        "status",
+    ]
+    list_export = [
+        "id",
+        "donor_id",
+        "donor",
+        "amount",
+        "amount_refunded",
+        "net_amount",
+        "currency",
+        "received_at",
+        "method",
+        "status",
+        "recurring_donation_id",
+        "external_id",
+    ]
+    export_filename = "donations"
+    ordering = ["-received_at"]
+    form_fields = [
+        "donor",
+        "amount",
+        "amount_refunded",
+        "currency",
+        "received_at",
+        "method",
+        "recurring_donation",
+        "status",
+        "external_id",
+    ]
+    inspect_view_fields = [
+        "donor",
+        "amount",
+        "amount_refunded",
+        "net_amount",
+        "currency",
+        "received_at",
+        "method",
+        "recurring_donation",
+        "status",
+        "external_id",
+        "created_at",
+    ]
+
+    def get_queryset(self, request):
+        return Donation.objects.select_related("donor")
+
+
+class RecurringDonationFilterSet(WagtailFilterSet):
+    started_at = django_filters.DateFromToRangeFilter(label=_("Started"), widget=DateRangePickerWidget)
+    canceled_at = django_filters.DateFromToRangeFilter(label=_("Canceled"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = RecurringDonation
+        fields = ["status", "interval", "currency", "started_at", "canceled_at"]
+
+
+class RecurringDonationIndexView(DonationIndexView):
+    pass
+
+
+class RecurringDonationViewSet(ModelViewSet):
+    model = RecurringDonation
+    icon = "repeat"
+    menu_label = _("Monthly members")
+    url_prefix = "crm/monthly-members"
+    add_to_admin_menu = False
+    index_view_class = RecurringDonationIndexView
+    filterset_class = RecurringDonationFilterSet
+    search_fields = ["donor__search_text"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = [
+        "__str__",
+        Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
+        Column("amount", label=_("Amount"), sort_key="amount"),
+        "interval",
+        "status",
+        DateColumn("started_at", label=_("Started"), sort_key="started_at"),
+        DateColumn("canceled_at", label=_("Canceled"), sort_key="canceled_at"),
+    ]
+    list_export = [
+        "id",
+        "donor_id",
+        "donor",
+        "amount",
+        "currency",
+        "interval",
+        "status",
+        "started_at",
+        "canceled_at",
+        "external_id",
+    ]
+    export_filename = "monthly-members"
+    ordering = ["-started_at"]
+    form_fields = [
+        "donor",
+        "amount",
+        "currency",
+        "interval",
+        "status",
+        "started_at",
+        "canceled_at",
+        "external_id",
+    ]
+
+    def get_queryset(self, request):
+        return RecurringDonation.objects.select_related("donor")

@@ -1,1 +1,0 @@
-"""Thin typed clients for the outside services the CRM talks to. No ORM writes, no import-time state."""

@@ -1,0 +1,117 @@
+"""Interactions in the CRM menu, and the record pages whose timelines gather every feature's rows."""
+
+from __future__ import annotations
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from crm.donors.models import Donor
+from crm.interactions.models import Interaction
+from crm.interactions.selectors import company_timeline, donor_timeline
+
+
+class InteractionFilterSet(WagtailFilterSet):
+    happened_at = django_filters.DateFromToRangeFilter(label=_("When"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Interaction
+        fields = ["kind", "happened_at", "staff_user"]
+
+
+class InteractionViewSet(ModelViewSet):
+    model = Interaction
+    icon = "comment"
+    menu_label = _("Interactions")
+    add_to_admin_menu = False
+    filterset_class = InteractionFilterSet
+    search_fields = ["summary", "body", "donor__search_text", "company__name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    list_display = [
+        "__str__",
+        "kind",
+        Column("donor", label=_("Donor")),
+        Column("company", label=_("Company")),
+        DateColumn("happened_at", label=_("When"), sort_key="happened_at"),
+        Column("staff_user", label=_("Staff")),
+    ]
+    list_export = ["id", "kind", "happened_at", "summary", "donor_id", "company_id", "staff_user"]
+    export_filename = "interactions"
+    ordering = ["-happened_at"]
+    form_fields = ["donor", "company", "kind", "happened_at", "summary", "body", "staff_user"]
+
+    def get_queryset(self, request):
+        return Interaction.objects.select_related("donor", "company", "staff_user")
+
+
+class DonorInspectView(generic.InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(Donor.objects.select_related("company").with_giving(), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        donor = self.object
+        context.update(
+            donor=donor,
+            timeline=donor_timeline(donor),
+            recurring_donations=donor.recurring_donations.all(),
+            tags=sorted(donor.tags.names()),
+        )
+        return context
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        prefix = "crm_donor"
+        if (
+            self.permission_policy.user_has_permission(self.request.user, "change")
+            and not self.object.erased_at
+        ):
+            buttons.append(
+                HeaderButton(
+                    _("Merge a duplicate"),
+                    url=reverse(f"{prefix}:merge", args=[self.pk]),
+                    icon_name="resubmit",
+                    priority=30,
+                )
+            )
+        if self.permission_policy.user_has_permission(self.request.user, "view"):
+            buttons.append(
+                HeaderButton(
+                    _("Export data (JSON)"),
+                    url=reverse(f"{prefix}:export_data", args=[self.pk]),
+                    icon_name="download",
+                    priority=40,
+                )
+            )
+        if (
+            self.permission_policy.user_has_permission(self.request.user, "delete")
+            and not self.object.erased_at
+        ):
+            buttons.append(
+                HeaderButton(
+                    _("Erase personal data"),
+                    url=reverse(f"{prefix}:erase", args=[self.pk]),
+                    icon_name="bin",
+                    priority=50,
+                )
+            )
+        return buttons
+
+
+class PartnerCompanyInspectView(generic.InspectView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            company=self.object,
+            contacts=self.object.contacts.filter(erased_at__isnull=True),
+            timeline=company_timeline(self.object),
+        )
+        return context

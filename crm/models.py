@@ -1,0 +1,36 @@
+"""The CRM's tables, by name. Each feature keeps its models in crm/<feature>/models.py; Django loads
+this module for the `crm` app, so every model is listed here (a new one is added by hand)."""
+
+from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitationEvent, FacebookGroupSettings
+from crm.companies.models import PartnerCompany
+from crm.donors.models import ConsentChange, Donor, DonorEmailHistory, TaggedDonor, normalise_email
+from crm.giving.models import Donation, DonorGiving, RecurringDonation, RecurringDonationChange
+from crm.imports.models import DonorImportJob
+from crm.interactions.models import Interaction
+from crm.mailing.models import MailchimpMemberState, MailchimpSyncRun
+from crm.payments.models import ManageGiftLinkUse, StripeEvent, StripeSubscriptionClock
+from crm.segments.models import Segment
+
+__all__ = [
+    "ConsentChange",
+    "Donation",
+    "Donor",
+    "DonorEmailHistory",
+    "DonorGiving",
+    "DonorImportJob",
+    "FacebookGroupInvitation",
+    "FacebookGroupInvitationEvent",
+    "FacebookGroupSettings",
+    "Interaction",
+    "MailchimpMemberState",
+    "MailchimpSyncRun",
+    "ManageGiftLinkUse",
+    "PartnerCompany",
+    "RecurringDonation",
+    "RecurringDonationChange",
+    "Segment",
+    "StripeEvent",
+    "StripeSubscriptionClock",
+    "TaggedDonor",
+    "normalise_email",
+]

@@ -1,0 +1,16 @@
+"""Payments' signal receivers: they queue the follow-up tasks. Connected in crm.apps.CrmConfig.ready()."""
+
+from __future__ import annotations
+
+from crm.payments.selectors import stripe_events_waiting_for
+from crm.payments.tasks import stripe_event_process_task, stripe_thank_you_send_task
+
+
+def thank_you_queue(sender, donation_id: int, **kwargs) -> None:
+    stripe_thank_you_send_task.enqueue(donation_id=donation_id)
+
+
+def waiting_events_queue(sender, subscription_id: str, **kwargs) -> None:
+    # Looking for them only after the commit closes the race with one being stored right now.
+    for pk in stripe_events_waiting_for(subscription_id=subscription_id):
+        stripe_event_process_task.enqueue(stripe_event_id=pk)
