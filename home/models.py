@@ -12,7 +12,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import (
@@ -26,7 +26,7 @@ from home.blocks import (
     StoryStreamBlock,
     partners_on_site,
 )
-from home.images import prefetch_renditions
+from home.images import attach_images, prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
 
 __all__ = [
@@ -111,10 +111,12 @@ class HomePage(SeoMixin, Page):
                     if self.prefetched_partners is None:
                         self.prefetched_partners = partners_on_site(with_renditions=False)
                         images += [p.logo for p in self.prefetched_partners if p.logo_id]
-        # Snippet images arrive joined (ImageJoiningManager), story heroes via StoryPageManager.
+        # Snippet images arrive joined (ImageJoiningManager). Story heroes are fetched here in one
+        # query: joining them in StoryPage's default manager broke Wagtail's page editor, which
+        # defers fields of the same queryset ("cannot be both deferred and traversed").
         images += [obj.logo for obj in snippets_with_logo if obj.logo_id]
         images += [obj.photo for obj in snippets_with_photo if obj.photo_id]
-        images += [story.hero_image for story in stories if story.hero_image_id]
+        images += attach_images((story, "hero_image") for story in stories)
         prefetch_renditions(images, HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
 
 
@@ -166,12 +168,6 @@ class StoryRegionTag(TaggedItemBase):
 
 class StoryTopicTag(TaggedItemBase):
     content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
-
-
-class StoryPageManager(PageManager):
-    # Story cards always show the hero image; join it so chooser blocks and listings need no extra query.
-    def get_queryset(self):
-        return super().get_queryset().select_related("hero_image")
 
 
 def _today() -> datetime.date:
@@ -227,7 +223,6 @@ class StoryPage(SeoMixin, Page):
     subpage_types: list[str] = []
 
     og_type = "article"
-    objects = StoryPageManager()
 
     class Meta:
         verbose_name = _("story page")
