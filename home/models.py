@@ -26,7 +26,7 @@ from home.blocks import (
     StoryStreamBlock,
     partners_on_site,
 )
-from home.images import attach_images, prefetch_renditions
+from home.images import prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
 
 __all__ = [
@@ -111,12 +111,10 @@ class HomePage(SeoMixin, Page):
                     if self.prefetched_partners is None:
                         self.prefetched_partners = partners_on_site(with_renditions=False)
                         images += [p.logo for p in self.prefetched_partners if p.logo_id]
-        # Snippet images arrive joined (ImageJoiningManager). Story heroes are fetched here in one
-        # query: joining them in StoryPage's default manager broke Wagtail's page editor, which
-        # defers fields of the same queryset ("cannot be both deferred and traversed").
+        # Snippet images arrive joined (ImageJoiningManager), story heroes via StoryChooserBlock.
         images += [obj.logo for obj in snippets_with_logo if obj.logo_id]
         images += [obj.photo for obj in snippets_with_photo if obj.photo_id]
-        images += attach_images((story, "hero_image") for story in stories)
+        images += [story.hero_image for story in stories if story.hero_image_id]
         prefetch_renditions(images, HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
 
 

@@ -59,11 +59,11 @@ def _users() -> dict[str, object]:
 
 def _wagtail_rows() -> None:
     """Rows of Wagtail's own screens the demo does not make: a document, a redirect, a search pick, a
-    collection, a workflow (not used by the site, so not assigned to any page)."""
+    collection, a testimonial revision."""
     from wagtail.contrib.redirects.models import Redirect
     from wagtail.contrib.search_promotions.models import Query, SearchPromotion
     from wagtail.documents import get_document_model
-    from wagtail.models import Collection, GroupApprovalTask, Page, Workflow, WorkflowTask
+    from wagtail.models import Collection, Page
 
     from home.models import StoryPage, Testimonial
 
@@ -77,9 +77,6 @@ def _wagtail_rows() -> None:
     Collection.get_first_root_node().add_child(name="報道写真")
     testimonial = Testimonial.objects.order_by("pk").first()
     testimonial.save_revision().publish()  # its history has a revision to open and compare
-    workflow = Workflow.objects.create(name="Crawl check (not assigned)", active=False)
-    task = GroupApprovalTask.objects.create(name="Crawl check approval")
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
 
 
 def _crm_work(users: dict, tmp: str) -> None:
