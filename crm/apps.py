@@ -7,7 +7,6 @@ def _ensure_staff_groups(sender, using="default", **kwargs):
     # permissions the groups need first (idempotent) rather than rely on the receivers' order.
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
-
     from wagtail.snippets.models import create_extra_permissions
 
     for app_config in apps.get_app_configs():
