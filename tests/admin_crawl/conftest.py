@@ -59,11 +59,11 @@ def _users() -> dict[str, object]:
 
 def _wagtail_rows() -> None:
     """Rows of Wagtail's own screens the demo does not make: a document, a redirect, a search pick, a
-    collection, a testimonial revision."""
+    collection, a testimonial revision, a disabled workflow."""
     from wagtail.contrib.redirects.models import Redirect
     from wagtail.contrib.search_promotions.models import Query, SearchPromotion
     from wagtail.documents import get_document_model
-    from wagtail.models import Collection, Page
+    from wagtail.models import Collection, GroupApprovalTask, Page, Workflow, WorkflowTask
 
     from home.models import StoryPage, Testimonial
 
@@ -75,6 +75,11 @@ def _wagtail_rows() -> None:
         query=Query.get("寄付"), page=Page.objects.filter(depth=2).first(), sort_order=0
     )
     Collection.get_first_root_node().add_child(name="報道写真")
+    # The site publishes without workflows (the default one is removed on install), but Wagtail's
+    # workflow screens still exist for a superuser: give them a disabled workflow to open.
+    workflow = Workflow.objects.create(name="Crawl check (not used)", active=False)
+    task = GroupApprovalTask.objects.create(name="Crawl check approval")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     testimonial = Testimonial.objects.order_by("pk").first()
     testimonial.save_revision().publish()  # its history has a revision to open and compare
 
