@@ -9,11 +9,17 @@ def _ensure_staff_groups(sender, using="default", **kwargs):
     # permissions the groups need first (idempotent) rather than rely on the receivers' order.
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from wagtail.snippets.models import create_extra_permissions
 
     from crm.groups import ensure_staff_groups
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
+    # The publish and lock permissions of draftable snippets (testimonials) are made by Wagtail's own
+    # post_migrate receiver, which runs after this one: without them a fresh install's
+    # Communications group could save testimonial drafts but never publish them.
+    create_extra_permissions(apps.get_app_config("wagtailsnippets"), using=using)
+
     ensure_staff_groups()
 
 

@@ -22,6 +22,7 @@ stable. ``HomePage.body`` accepts, in any order:
 ``DonationPage.tiers`` accepts ``tier`` {amount_jpy, label, description}.
 """
 
+import copy
 import json
 
 from django.apps import apps
@@ -206,9 +207,32 @@ class ImpactFiguresBlock(blocks.StructBlock):
         label = _("Impact figures")
 
 
+class StoryChooserBlock(blocks.PageChooserBlock):
+    """A chosen story arrives with its hero image, which the teaser card shows: one query, not two.
+
+    (The join lives here, where a story is read for display, not in StoryPage's default manager:
+    there it met Wagtail's page editor, which defers fields of the same query, and broke it.)
+    """
+
+    def bulk_to_python(self, values):
+        stories = self.model_class.objects.select_related("hero_image").in_bulk(values)
+        # As Wagtail's own: same order, None kept, a story chosen twice is two instances.
+        seen: set = set()
+        result = []
+        for pk in values:
+            story = stories.get(pk)
+            result.append(copy.copy(story) if story is not None and pk in seen else story)
+            seen.add(pk)
+        return result
+
+    def deconstruct(self):
+        # Stored and migrated exactly as Wagtail's PageChooserBlock: only the reading differs.
+        return ("wagtail.blocks.PageChooserBlock", *super().deconstruct()[1:])
+
+
 class StoryTeaserBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
-    story = blocks.PageChooserBlock(label=pgettext_lazy("block", "Story"), page_type="home.StoryPage")
+    story = StoryChooserBlock(label=pgettext_lazy("block", "Story"), page_type="home.StoryPage")
     excerpt = blocks.TextBlock(
         label=pgettext_lazy("block", "Excerpt"), required=False, help_text=_("Leave empty to use the story's intro.")
     )

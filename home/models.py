@@ -15,7 +15,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page
 from wagtail.search import index
 
 from crm.payments import client as stripe_api
@@ -134,7 +134,7 @@ class HomePage(SeoMixin, Page):
                     if self.prefetched_partners is None:
                         self.prefetched_partners = partners_on_site(with_renditions=False)
                         images += [p.logo for p in self.prefetched_partners if p.logo_id]
-        # Snippet images arrive joined (ImageJoiningManager), story heroes via StoryPageManager.
+        # Snippet images arrive joined (ImageJoiningManager), story heroes via StoryChooserBlock.
         images += [obj.logo for obj in snippets_with_logo if obj.logo_id]
         images += [obj.photo for obj in snippets_with_photo if obj.photo_id]
         images += [story.hero_image for story in stories if story.hero_image_id]
@@ -189,12 +189,6 @@ class StoryRegionTag(TaggedItemBase):
 
 class StoryTopicTag(TaggedItemBase):
     content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
-
-
-class StoryPageManager(PageManager):
-    # Story cards always show the hero image; join it so chooser blocks and listings need no extra query.
-    def get_queryset(self):
-        return super().get_queryset().select_related("hero_image")
 
 
 def _today() -> datetime.date:
@@ -252,7 +246,6 @@ class StoryPage(SeoMixin, Page):
     subpage_types: list[str] = []
 
     og_type = "article"
-    objects = StoryPageManager()
 
     class Meta:
         verbose_name = _("story page")

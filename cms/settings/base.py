@@ -169,6 +169,11 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 
 WAGTAIL_SITE_NAME = "WELgee"
+# Two staff groups publish directly (crm/services/groups.py): Communications publishes, nobody
+# moderates. Wagtail's approval workflows would only add a "submit for moderation" step nobody
+# answers, so they are off, and Wagtail's default "Moderators"/"Editors" groups and workflow are
+# removed on install (home/migrations/0003_remove_wagtail_default_moderation.py).
+WAGTAIL_WORKFLOW_ENABLED = False
 WAGTAILADMIN_BASE_URL = ENV.base_url
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

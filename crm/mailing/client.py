@@ -84,7 +84,9 @@ class MailchimpError(Exception):
         self.status = status
         self.title = title
         self.detail = detail
-        super().__init__(f"{status} {title}: {detail}".strip())
+        # "Not configured: Set …", "400 Invalid Resource: …": a missing status (no answer) is not written as "None".
+        head = " ".join(part for part in (str(status) if status is not None else "", title) if part)
+        super().__init__(f"{head}: {detail}" if head and detail else head or detail)
 
     @property
     def retryable(self) -> bool:

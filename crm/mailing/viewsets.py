@@ -54,18 +54,22 @@ class MailchimpSyncRunViewSet(ModelViewSet):
         Column("seconds", label=_("Seconds")),
     ]
     form_fields = []  # the log is written by syncs only
+    # Listing and inspect only: nobody edits, copies or deletes history. Every view gets the URL
+    # names of the views dropped here unset, so no listing or header builds a link to them.
+    copy_view_enabled = False
+    _read_only_views = {"index", "index_results", "inspect"}
 
     def get_urlpatterns(self):
-        # Listing and inspect only: nobody edits history.
-        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results", "inspect"}]
+        return [p for p in super().get_urlpatterns() if p.name in self._read_only_views]
 
-    def get_index_view_kwargs(self, **kwargs):
-        return {
-            **super().get_index_view_kwargs(**kwargs),
-            "add_url_name": None,
-            "edit_url_name": None,
-            "delete_url_name": None,
-        }
-
-    def get_inspect_view_kwargs(self, **kwargs):
-        return {**super().get_inspect_view_kwargs(**kwargs), "edit_url_name": None, "delete_url_name": None}
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
