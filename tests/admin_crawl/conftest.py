@@ -87,10 +87,10 @@ def _wagtail_rows() -> None:
 def _crm_work(users: dict, tmp: str) -> None:
     """A Mailchimp push (one that works, one without settings), a Stripe gift, an import, a Facebook
     group send, a saved segment: every log and queue has rows."""
-    from crm.models import Donor, FacebookGroupInvitation, FacebookGroupSettings, Segment
     from crm.community import services as invitations
     from crm.imports.services import jobs as import_jobs
     from crm.mailing.services.sync import mailchimp_push
+    from crm.models import Donor, FacebookGroupInvitation, FacebookGroupSettings, Segment
     from tests.mailchimp_fake.server import FakeMailchimp
     from tests.stripe_fake.fixtures import TEST_SECRET_KEY, TEST_WEBHOOK_SECRET, signed_post
     from tests.stripe_fake.server import FakeStripe
