@@ -244,7 +244,7 @@ def _index_size() -> dict:
                 cursor.execute(
                     "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE %s", [prefix + "%"]
                 )
-            sizes[label] = round(cursor.fetchone()[0] / 1e6, 1)
+            sizes[label] = round(float(cursor.fetchone()[0]) / 1e6, 1)
     return sizes
 
 

@@ -127,7 +127,9 @@ TYPED_SET: list[tuple[str, str, str, str]] = [
 RELEVANCE_SET = EXACT_SET + TYPED_SET
 
 
-def evaluate(*, backend: str = "default", k: int = 10, queries: list[tuple[str, str, str, str]] | None = None) -> dict:
+def evaluate(
+    *, backend: str = "default", k: int = 10, queries: list[tuple[str, str, str, str]] | None = None
+) -> dict:
     """recall@k and MRR of the set against the pages in the database, with the site's search
     (all words, then any word) run on `backend` (a WAGTAILSEARCH_BACKENDS name or dotted path)."""
     from wagtail.models import Locale
