@@ -14,6 +14,9 @@ stock full-text engines space-separated, normalised tokens:
 - Latin words are stemmed with the Snowball English stemmer (refugees -> refuge).
 - Particles, auxiliary verbs, punctuation and a few English function words are dropped: they
   would make AND queries fail for no reason and carry no meaning for ranking.
+- Nouns are also indexed under their folded reading (就労 -> しゅろ), and a query is planned per
+  word (query_plan): kana and romaji read into indexed readings, English typos corrected against
+  the index's vocabulary, demonyms related to their country (see "readings" below).
 
 Index and query go through the same `tokens()` so they always agree.
 """
