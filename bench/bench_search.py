@@ -161,10 +161,13 @@ def run(*, stories: int = 5000, queries: int = 300, seed: int = 7, reuse: bool =
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    index_size = _index_size()
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
     # Warm up: the tokenizer's dictionary and Django's caches load on first use, not per query.
     list(site_search(query="難民 refugee", locale=locales["ja"])[:10])
     timings, cpu_timings = [], []
+    typed_timings = []
+    typed_queries = _typed_queries()
     hits = 0
     server_cpu = _ServerCPU()
     for language, query in _queries(rng, queries):
@@ -176,6 +179,8 @@ def run(*, stories: int = 5000, queries: int = 300, seed: int = 7, reuse: bool =
         timings.append((time.perf_counter() - started) * 1000)
         cpu_timings.append((time.process_time() - cpu_started) * 1000)
         hits += bool(page) and total > 0
+        if (language, query) in typed_queries:
+            typed_timings.append(timings[-1])
     server_ms = server_cpu.elapsed_ms()
     timings.sort()
     cpu_timings.sort()
@@ -193,6 +198,11 @@ def run(*, stories: int = 5000, queries: int = 300, seed: int = 7, reuse: bool =
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
         "max_ms": round(timings[-1], 1),
+        # The relevance set's queries typed as people type them (kana, romaji, typos: issue 18).
+        "typed_p50_ms": round(statistics.median(typed_timings), 1) if typed_timings else None,
+        "typed_p95_ms": round(sorted(typed_timings)[int(len(typed_timings) * 0.95) - 1], 1)
+        if typed_timings
+        else None,
         # CPU time of this process (Python, and SQLite's own work, which runs in-process) and,
         # on PostgreSQL, of the server backend (mean per query, from /proc): on a loaded machine
         # wall time mostly measures waiting for a core.
@@ -203,9 +213,39 @@ def run(*, stories: int = 5000, queries: int = 300, seed: int = 7, reuse: bool =
         "view_p50_ms": round(statistics.median(view_timings), 1),
         "view_p95_ms": round(view_timings[int(len(view_timings) * 0.95) - 1], 1),
         "view_cpu_mean_ms": round(view_cpu_ms, 1),
+        # Size of the search index (SQLite: the FTS and entry tables' pages; PostgreSQL: the entry
+        # table with its indexes and TOAST) and of the vocabulary table (issue 18).
+        **index_size,
         # Latency depends on what else the machine runs; the 1-minute load average tells.
         "load_avg_1m": round(os.getloadavg()[0], 1),
     }
+
+
+def _typed_queries() -> set[tuple[str, str]]:
+    from tests.search import relevance
+
+    return {(language, query) for language, _kind, query, _slug in relevance.TYPED_SET}
+
+
+def _index_size() -> dict:
+    from django.db import connection
+
+    sizes = {}
+    with connection.cursor() as cursor:
+        for label, prefix in (("index_mb", "wagtailsearch_"), ("vocabulary_mb", "search_indexedword")):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'r' AND n.nspname = 'public' AND c.relname LIKE %s",
+                    [prefix + "%"],
+                )
+            else:
+                cursor.execute(
+                    "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE %s", [prefix + "%"]
+                )
+            sizes[label] = round(float(cursor.fetchone()[0]) / 1e6, 1)
+    return sizes
 
 
 class _ServerCPU:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from search import vocabulary
 from search.analysis import query_keys, sentence_tokens, sentences
 
 # The excerpt window, in characters. Japanese packs more per character than English, but one
@@ -44,7 +45,8 @@ def excerpt(text: str, query: str, *, size: int = EXCERPT_CHARS) -> SafeString:
     text = " ".join(text.split())[:SCAN_CHARS]
     if not text:
         return mark_safe("")
-    keys = query_keys(query) if query else frozenset()
+    # The query as written, and as read or corrected (しゅうろう marks 就労, refugess refugees).
+    keys = query_keys(query) | vocabulary.plan(query).keys() if query else frozenset()
     spans = _matched_spans(text, keys, size) if keys else []
 
     start = 0

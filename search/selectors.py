@@ -16,7 +16,9 @@ from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
 from home.models import StoryPage, StoryRegionTag, StoryTopicTag
+from search import vocabulary
 from search.analysis import MAX_QUERY_CHARS, analyze_query
+from search.backends.base import ExactText
 from search.highlight import excerpt
 
 # What a visitor may type and we still look at; the rest is dropped before anything else runs.
@@ -51,6 +53,24 @@ def site_search(*, query: str, locale: Locale, tag: str = ""):
     if results.count() == 0 and len(analyze_query(query).split()) > 1:
         results = pages.search(query, operator="or")
     return results
+
+
+def did_you_mean(*, query: str, locale: Locale, results) -> str:
+    """The query as the index writes it ('did you mean'), when the visitor's words were read or
+    corrected (しゅうろう -> 就労, refugess -> refugees), that reading found pages, and the query
+    as typed finds none. '' otherwise.
+
+    `results`: what site_search() returned for `query`. The check as typed costs one more
+    search, only for queries that were read or corrected.
+    """
+    suggestion = vocabulary.plan(query).suggestion() if query else ""
+    # (site_search returns a plain [] when nothing was searchable; a search's truth value would
+    # fetch every result, so only its count is asked.)
+    if not suggestion or suggestion == query or isinstance(results, list) or results.count() == 0:
+        return ""
+    if public_pages(locale=locale).search(ExactText(query, operator="and")).count():
+        return ""
+    return suggestion
 
 
 def stories_tagged(*, tag: str, locale: Locale):

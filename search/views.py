@@ -7,6 +7,8 @@
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from wagtail.models import Locale
 
 from search import selectors
@@ -29,9 +31,14 @@ def search(request):
     paginator = Paginator(results, RESULTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     hits = selectors.result_cards(page, query=query)
+    did_you_mean = selectors.did_you_mean(query=query, locale=locale, results=results) if query else ""
 
     context = {
         "search_query": query,
+        "did_you_mean": did_you_mean,
+        "did_you_mean_url": f"{reverse('search')}?{urlencode({'query': did_you_mean})}"
+        if did_you_mean
+        else "",
         "tag": tag,
         "hits": hits,
         "page_obj": page,

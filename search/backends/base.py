@@ -8,6 +8,7 @@ from modelsearch.backends.base import EmptySearchResults
 from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
+from search import vocabulary
 from search.analysis import analyze, analyze_query
 
 # Ranked results fetched together with the total: the first ten pages of ten, so paging through
@@ -15,18 +16,45 @@ from search.analysis import analyze, analyze_query
 RANKED_HEAD = 100
 
 
-def analyse_query(query: str | SearchQuery | None) -> str | SearchQuery | None:
+class ExactText(PlainText):
+    """Query text searched as typed: analysed like any query, but not read as kana or romaji nor
+    corrected. The search page asks with it whether a 'did you mean' is worth offering."""
+
+
+def _planned(text: str, *, operator: str, prefix: bool, boost: float = 1.0) -> str | SearchQuery | None:
+    """The query text as the index holds it. A plain string (the caller's operator applies) when
+    nothing was read, corrected or related; otherwise, per word, Or of its options (each an And
+    of keys), combined with `operator`."""
+    plan = vocabulary.plan(text, prefix=prefix)
+    if not plan.expanded:
+        analysed = analyze_query(text)
+        if not analysed:
+            return None
+        return analysed if boost == 1.0 else PlainText(analysed, operator=operator, boost=boost)
+    words = []
+    for term in plan.terms:
+        options = [PlainText(" ".join(option), operator="and") for option in term.options]
+        words.append(options[0] if len(options) == 1 else Or(options))
+    combined = words[0] if len(words) == 1 else (And(words) if operator == "and" else Or(words))
+    return Boost(combined, boost) if boost != 1.0 else combined
+
+
+def analyse_query(
+    query: str | SearchQuery | None, *, operator: str | None = None, prefix: bool = False
+) -> str | SearchQuery | None:
     """Return the query with every text in it analysed; None when nothing searchable is left.
 
-    A plain string stays a string so the caller's `operator` still applies.
+    `prefix`: for autocomplete (the last word may be unfinished).
     """
     if query is None or isinstance(query, MatchAll):
         return query
     if isinstance(query, str):
-        return analyze_query(query) or None
-    if isinstance(query, PlainText):
+        return _planned(query, operator=(operator or "and").lower(), prefix=prefix)
+    if isinstance(query, ExactText):
         text = analyze_query(query.query_string)
         return PlainText(text, operator=query.operator, boost=query.boost) if text else None
+    if isinstance(query, PlainText):
+        return _planned(query.query_string, operator=query.operator.lower(), prefix=prefix, boost=query.boost)
     if isinstance(query, Phrase):
         text = analyze_query(query.query_string)
         return Phrase(text) if text else None
@@ -34,15 +62,18 @@ def analyse_query(query: str | SearchQuery | None) -> str | SearchQuery | None:
         text = analyze_query(query.query_string)
         return Fuzzy(text, operator=query.operator, unaccent=query.unaccent) if text else None
     if isinstance(query, Boost):
-        subquery = analyse_query(query.subquery)
+        subquery = analyse_query(query.subquery, prefix=prefix)
         return Boost(subquery, query.boost) if subquery is not None else None
     if isinstance(query, Not):
-        subquery = analyse_query(query.subquery)
+        subquery = analyse_query(query.subquery, prefix=prefix)
         return Not(subquery) if subquery is not None else None
     if isinstance(query, And | Or):
-        subqueries = [sub for sub in map(analyse_query, query.subqueries) if sub is not None]
+        subqueries = [
+            sub for sub in (analyse_query(sub, prefix=prefix) for sub in query.subqueries) if sub is not None
+        ]
         if not subqueries:
             return None
+        subqueries = [PlainText(sub) if isinstance(sub, str) else sub for sub in subqueries]
         return subqueries[0] if len(subqueries) == 1 else type(query)(subqueries)
     return query
 
@@ -51,11 +82,41 @@ class AnalysedQueryMixin:
     """Backend mixin: analyse the query of both search() and autocomplete()."""
 
     def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
-        analysed = analyse_query(query)
+        prefix = query_compiler_class is self.autocomplete_query_compiler_class
+        analysed = analyse_query(query, operator=kwargs.get("operator"), prefix=prefix)
         if analysed is None and query is not None:
             # Only punctuation, emoji or stop words: nothing can match, and that's not an error.
             return EmptySearchResults()
         return super()._search(query_compiler_class, analysed, model_or_queryset, **kwargs)
+
+
+class VocabularyIndexMixin:
+    """Index mixin: record the vocabulary of what is indexed (search.vocabulary), for every
+    backend alike."""
+
+    # Whose vocabulary this index records: its own key, unless it is being built to replace
+    # another (Elasticsearch's atomic rebuild builds under a random name, then swaps).
+    vocabulary_key: str | None = None
+
+    def vocabulary_index(self) -> str:
+        return self.vocabulary_key or str(self.get_key())
+
+    def add_item(self, item):
+        with vocabulary.recording(index=self.vocabulary_index()):
+            return super().add_item(item)
+
+    def add_items(self, model, items):
+        with vocabulary.recording(index=self.vocabulary_index()):
+            return super().add_items(model, items)
+
+
+class VocabularyRebuilderMixin:
+    """Rebuilder mixin: a rebuild (update_index) starts the index's vocabulary afresh."""
+
+    def start(self):
+        index = super().start()
+        vocabulary.clear(index=index.vocabulary_index())
+        return index
 
 
 class AnalysedIndexerMixin:

@@ -28,10 +28,14 @@ from modelsearch.backends.elasticsearch9 import (
     Elasticsearch9SearchQueryCompiler,
     Elasticsearch9SearchResults,
 )
+from modelsearch.backends.elasticsearchbase import (
+    ElasticsearchAtomicIndexRebuilder,
+    ElasticsearchIndexRebuilder,
+)
 from modelsearch.index import AutocompleteField, SearchField
 
 from search.analysis import analyze
-from search.backends.base import AnalysedQueryMixin
+from search.backends.base import AnalysedQueryMixin, VocabularyIndexMixin, VocabularyRebuilderMixin
 
 PRETOKENISED = "welgee_pretokenised"
 PRETOKENISED_EDGENGRAM = "welgee_pretokenised_edgengram"
@@ -81,8 +85,19 @@ class JapaneseElasticsearchMapping(Elasticsearch9Mapping):
         return super()._get_document_field_data(field, obj)
 
 
-class JapaneseElasticsearchIndex(Elasticsearch9Index):
+class JapaneseElasticsearchIndex(VocabularyIndexMixin, Elasticsearch9Index):
     pass
+
+
+class JapaneseElasticsearchRebuilder(VocabularyRebuilderMixin, ElasticsearchIndexRebuilder):
+    pass
+
+
+class JapaneseElasticsearchAtomicRebuilder(VocabularyRebuilderMixin, ElasticsearchAtomicIndexRebuilder):
+    def __init__(self, index):
+        super().__init__(index)
+        # The new index replaces the alias's: it records the vocabulary under the alias's name.
+        self.index.vocabulary_key = str(index.get_key())
 
 
 class JapaneseElasticsearchSearchQueryCompiler(Elasticsearch9SearchQueryCompiler):
@@ -103,6 +118,8 @@ class JapaneseElasticsearchSearchBackend(AnalysedQueryMixin, Elasticsearch9Searc
     query_compiler_class = JapaneseElasticsearchSearchQueryCompiler
     autocomplete_query_compiler_class = JapaneseElasticsearchAutocompleteQueryCompiler
     results_class = JapaneseElasticsearchSearchResults
+    rebuilder_class = JapaneseElasticsearchRebuilder
+    atomic_rebuilder_class = JapaneseElasticsearchAtomicRebuilder
 
     settings = deepcopy(Elasticsearch9SearchBackend.settings)
     settings["settings"]["analysis"]["analyzer"].update(ANALYSIS_SETTINGS["analyzer"])

@@ -22,6 +22,8 @@ from search.backends.base import (
     AnalysedQueryMixin,
     RankedHeadCompilerMixin,
     RankedResultsMixin,
+    VocabularyIndexMixin,
+    VocabularyRebuilderMixin,
     integer_pk_field,
 )
 
@@ -30,7 +32,7 @@ class PostgresObjectIndexer(AnalysedIndexerMixin, pg.ObjectIndexer):
     pass
 
 
-class PostgresIndex(pg.PostgresIndex):
+class AnalysedPostgresIndex(pg.PostgresIndex):
     def add_items(self, model, objs):
         # Mirrors pg.PostgresIndex.add_items (which names its ObjectIndexer directly), with our
         # analysing indexer.
@@ -141,8 +143,22 @@ class PostgresSearchResults(RankedResultsMixin, pg.PostgresSearchResults):
     pass
 
 
+class PostgresIndex(VocabularyIndexMixin, AnalysedPostgresIndex):
+    pass
+
+
+class PostgresSearchRebuilder(VocabularyRebuilderMixin, pg.PostgresSearchRebuilder):
+    pass
+
+
+class PostgresSearchAtomicRebuilder(VocabularyRebuilderMixin, pg.PostgresSearchAtomicRebuilder):
+    pass
+
+
 class PostgresSearchBackend(AnalysedQueryMixin, pg.PostgresSearchBackend):
     index_class = PostgresIndex
+    rebuilder_class = PostgresSearchRebuilder
+    atomic_rebuilder_class = PostgresSearchAtomicRebuilder
     query_compiler_class = RankedPostgresSearchQueryCompiler
     results_class = PostgresSearchResults
 

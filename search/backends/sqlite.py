@@ -8,7 +8,7 @@ from django.db.models import Exists, FloatField, Func, OuterRef
 from django.db.models.functions import Cast
 from modelsearch.backends.database.sqlite import sqlite as lite
 from modelsearch.backends.database.sqlite.query import AndNot, MatchExpression, SQLiteFTSIndexEntry, normalize
-from modelsearch.query import MatchAll, Not, Phrase, PlainText
+from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from search.backends.base import (
@@ -16,6 +16,8 @@ from search.backends.base import (
     AnalysedQueryMixin,
     RankedHeadCompilerMixin,
     RankedResultsMixin,
+    VocabularyIndexMixin,
+    VocabularyRebuilderMixin,
     integer_pk_field,
 )
 
@@ -40,7 +42,7 @@ class TitleWeightedBM25(Func):
         return f"bm25({SQLiteFTSIndexEntry._meta.db_table}, 1.0, 1.0, {TITLE_WEIGHT})", []
 
 
-class SQLiteIndex(lite.SQLiteIndex):
+class AnalysedSQLiteIndex(lite.SQLiteIndex):
     def add_items(self, model, objs):
         # Mirrors lite.SQLiteIndex.add_items (which names its ObjectIndexer directly), with our
         # analysing indexer and one query for the rows that already exist.
@@ -80,7 +82,11 @@ class SQLiteIndex(lite.SQLiteIndex):
 
 class SQLiteSearchQueryCompiler(lite.SQLiteSearchQueryCompiler):
     def build_tsrank(self, vector, query, config=None, boost=1.0):
-        if isinstance(query, Phrase | PlainText | Not):
+        # One bm25() of the whole MATCH, whatever the query's shape: FTS5 scores all its
+        # phrases together. The stock compiler multiplies (1 + bm25) per And branch, and bm25
+        # is negative (lower is better), so a query read as Or(written, reading) would rank
+        # its best matches last.
+        if isinstance(query, Phrase | PlainText | Not | And | Or | Boost):
             rank = TitleWeightedBM25()
             return rank * boost if boost != 1.0 else rank
         return super().build_tsrank(vector, query, config=config, boost=boost)
@@ -142,7 +148,21 @@ class SQLiteSearchResults(RankedResultsMixin, lite.SQLiteSearchResults):
     pass
 
 
+class SQLiteIndex(VocabularyIndexMixin, AnalysedSQLiteIndex):
+    pass
+
+
+class SQLiteSearchRebuilder(VocabularyRebuilderMixin, lite.SQLiteSearchRebuilder):
+    pass
+
+
+class SQLiteSearchAtomicRebuilder(VocabularyRebuilderMixin, lite.SQLiteSearchAtomicRebuilder):
+    pass
+
+
 class SQLiteSearchBackend(AnalysedQueryMixin, lite.SQLiteSearchBackend):
     index_class = SQLiteIndex
+    rebuilder_class = SQLiteSearchRebuilder
+    atomic_rebuilder_class = SQLiteSearchAtomicRebuilder
     query_compiler_class = RankedSQLiteSearchQueryCompiler
     results_class = SQLiteSearchResults

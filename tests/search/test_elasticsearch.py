@@ -38,7 +38,11 @@ def test_mapping_uses_pretokenised_autocomplete(backend):
 def test_document_holds_analysed_words(backend):
     page = Page(pk=991, title="支援を受けたサーバー管理者", slug="x", path="00019999", depth=2)
     document = backend.mapping_class(Page).get_document(page)
-    assert document["title"].split() == ["支援", "受ける", "サーバ", "管理者", "管理", "者"]
+    # Each noun also under its folded reading, for queries typed in kana or romaji.
+    assert document["title"].split() == [
+        *("支援", "しえん", "受ける", "サーバ", "さば"),
+        *("管理者", "かんりしゃ", "管理", "かんり", "者"),
+    ]
     assert document["_edgengrams"] == [document["title"]]
 
 
@@ -49,6 +53,45 @@ def test_query_body_carries_analysed_words(backend):
     text = repr(query)
     assert "難民 支援 server" in text
     assert "を" not in text
+
+
+@pytest.mark.django_db
+def test_query_body_reads_kana_and_corrects_typos_like_the_database_backends(backend):
+    from collections import Counter
+
+    from search import vocabulary
+
+    vocabulary.record(
+        Counter({("あふがにすたん", "アフガニスタン"): 2, ("refugees", "refugees"): 3}),
+        index="t_wagtailcore_page",
+    )
+    query = repr(backend.search("あふがにすたん refugess", Page).query_compiler.get_query())
+    # Hiragana read as the indexed reading, the typo as written and as the indexed word.
+    assert "'あふがにすたん'" in query
+    assert "廃る" not in query  # Sudachi's split of the unknown hiragana is not searched
+    assert "'refugess'" in query and "'refuge'" in query
+    assert "should" in query  # the typo and its correction are alternatives
+    # A query as written stays one plain match (the ranking the relevance set measured).
+    plain = repr(backend.search("難民 refugees", Page).query_compiler.get_query())
+    assert "should" not in plain and "難民 refuge" in plain
+
+
+@pytest.mark.django_db
+def test_index_records_its_vocabulary_and_a_rebuild_starts_it_afresh(backend):
+    from search.backends.elasticsearch import JapaneseElasticsearchAtomicRebuilder
+    from search.models import IndexedWord
+
+    index = backend.get_index_for_model(Page)
+    IndexedWord.objects.create(index=index.get_key(), term="stale", written="stale", occurrences=1)
+    rebuilder = JapaneseElasticsearchAtomicRebuilder(index)
+    # No cluster: only what the rebuilder does to the vocabulary is checked here.
+    rebuilder.index.put = lambda: None
+    rebuilder.start()
+    assert not IndexedWord.objects.filter(term="stale").exists()
+    rebuilder.index.backend.bulk = lambda *args, **kwargs: None
+    rebuilder.index.add_items(Page, [Page(pk=992, title="就労支援", slug="y", path="00019998", depth=2)])
+    written = dict(IndexedWord.objects.filter(index=index.get_key()).values_list("term", "written"))
+    assert written["しゅろ"] == "就労"
 
 
 @pytest.mark.django_db

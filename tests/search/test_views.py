@@ -130,3 +130,48 @@ def test_a_new_tag_reaches_the_filter_once_its_story_is_published(demo_site, cli
     story.topic_tags.add("避難生活")
     story.save_revision().publish()
     assert "避難生活" in client.get("/search/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "typed", "suggested", "title"),
+    [
+        ("", "しゅうろう", "就労", "路上生活からエンジニアへ"),
+        ("", "kaikeishi", "会計士", "ハルキウの会計士"),
+        ("/en", "jounalist", "journalist", "From journalist to programmer"),
+    ],
+)
+def test_a_read_or_corrected_query_finds_the_word_and_offers_it(
+    demo_site, client, prefix, typed, suggested, title
+):
+    html = client.get(f"{prefix}/search/", {"query": typed}).content.decode()
+    assert title in html
+    did_you_mean = html.split('class="search-did-you-mean"')[1].split("</p>")[0]
+    assert f'?query={quote(suggested)}">{suggested}</a>' in did_you_mean
+
+
+@pytest.mark.parametrize(
+    ("prefix", "typed", "marked"),
+    [("", "かんごし", "看護師"), ("", "kangoshi", "看護師"), ("/en", "refugess", "refugee")],
+)
+def test_the_word_found_is_marked_though_typed_otherwise(demo_site, client, prefix, typed, marked):
+    html = client.get(f"{prefix}/search/", {"query": typed}).content.decode()
+    assert f"<mark>{marked}</mark>" in html.split('class="search-results"')[1]
+
+
+def test_did_you_mean_is_in_japanese_on_the_japanese_site(demo_site, client):
+    html = client.get("/search/", {"query": "しゅうろう"}).content.decode()
+    assert "もしかして" in html
+
+
+@pytest.mark.parametrize(("prefix", "query"), [("", "就労"), ("", "アフガニスタン"), ("/en", "journalist")])
+def test_no_did_you_mean_when_the_query_finds_pages_as_typed(demo_site, client, prefix, query):
+    html = client.get(f"{prefix}/search/", {"query": query}).content.decode()
+    assert 'class="search-results"' in html
+    assert "search-did-you-mean" not in html
+
+
+def test_autocomplete_reads_kana_and_romaji(demo_site, client):
+    for query in ["かぶー", "kabuu", "カブ"]:
+        response = client.get("/search/", {"query": query, "autocomplete": "1"})
+        titles = [item["title"] for item in response.json()["suggestions"]]
+        assert any("カブール" in title for title in titles), (query, titles)
