@@ -30,3 +30,13 @@ def register_crm_log_actions(actions):
 for _part in pkgutil.iter_modules([str(Path(__file__).parent)]):
     if _part.name.startswith("wagtail_hooks_"):
         importlib.import_module(f"crm.{_part.name}")
+
+
+# --- Reports and dashboard (crm/reports) ---------------------------------------------------------
+# One menu item in the CRM group: the dashboard page, with the reports linked from it.
+from crm.reports.viewsets import reports_viewset  # noqa: E402
+from crm.viewsets import extra_crm_viewsets  # noqa: E402
+
+if reports_viewset not in extra_crm_viewsets:
+    extra_crm_viewsets.append(reports_viewset)
+# --- end of Reports and dashboard ----------------------------------------------------------------
