@@ -488,7 +488,7 @@ class Dashboard:
 
 
 def dashboard(*, period: Period) -> Dashboard:
-    """Everything the dashboard page shows: 13 queries, whatever the data or the period."""
+    """Everything the dashboard page shows: 14 queries, whatever the data or the period."""
     return Dashboard(
         period=period,
         headline=headline(),
