@@ -8,6 +8,7 @@ viewBox and no fixed size: it scales to the width of a laptop or a phone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import pygal
@@ -65,9 +66,14 @@ def _config(chart_class, *, x_title: str, y_title: str, formatter: Callable, leg
     )
 
 
+# pygal always writes its configuration for the tooltip script into the SVG as an inline script;
+# with no tooltip script (js=[]) nothing reads it, so it is dropped and the page carries no script.
+_INLINE_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+
+
 def _render(chart) -> SafeString:
     # pygal escapes every label and value it writes into the SVG.
-    return mark_safe(chart.render(is_unicode=True))
+    return mark_safe(_INLINE_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
 def line(

@@ -462,6 +462,12 @@ class BaseReport(ReportView):
             year=int(values.get("year") or timezone.localdate().year),
         )
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # Wagtail writes the file while the response streams, after the staff user's language was
+        # switched off again: translate the headings now, in their language.
+        self.export_headings = {k: str(v) for k, v in self.export_headings.items()}
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["description"] = self.description
