@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from pygal.style import Style
 
 STYLE = Style(
@@ -43,8 +44,18 @@ def number(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f}"
 
 
+def compact(value: float | None) -> str:
+    """¥1,234,567 as 123.5万 in Japanese, ¥1,235k in English: short enough for a bar."""
+    if value is None:
+        return ""
+    if get_language() == "ja":
+        return f"{value / 10_000:,.1f}万"
+    return f"¥{value / 1000:,.0f}k"
+
+
 def _config(chart_class, *, x_title: str, y_title: str, formatter: Callable, legend: bool, **extra):
     extra.setdefault("print_values", True)
+    formatter = extra.pop("value_formatter", formatter)
     return chart_class(
         style=STYLE,
         js=[],  # no CDN script: values are printed instead of shown in tooltips
@@ -120,8 +131,9 @@ def bars(
         formatter=formatter,
         legend=len(series) > 1,
         x_label_rotation=45 if len(labels) > 12 else 0,
-        # Values inside stacked bars would overlap; the table beside the chart has them all.
-        print_values=not stacked and len(labels) * len(series) <= 36,
+        # Inside stacked bars and on many bars, short values: full ones would overlap (the table
+        # beside the chart has them all).
+        value_formatter=compact if stacked and formatter is yen else formatter,
     )
     chart.title = title
     chart.x_labels = list(labels)

@@ -168,3 +168,23 @@ def test_dashboard_agrees_with_crm_stats_on_the_demo_data(client, fundraiser):
     # The report and the demo's saved segment of the same rules list the same donors.
     lybunt = selectors.report_donors(selectors.report_rule_tree("lybunt"), today=today)
     assert lybunt.count() == Segment.objects.get(slug="lapsed").donors().count() > 0
+
+
+def test_labels_are_in_the_staff_users_language(client, fundraiser, family):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(fundraiser)
+    profile.preferred_language = "ja"
+    profile.save()
+    client.force_login(fundraiser)
+    html = client.get("/admin/crm/reports/?start=2025-10&end=2026-03").content.decode()
+    assert "ファンドレイジング ダッシュボード" in html
+    # Chart titles and axes inside the SVG, and the table headings beside it.
+    assert ">マンスリーサポーター数<" in html and ">月次継続収入（円）<" in html
+    assert "前年同期（2025-03-01 〜 2025-03-10）は 5,000円" in html
+    rows = list(
+        csv.reader(io.StringIO(client.get("/admin/crm/reports/chart/tiers.csv").content.decode("utf-8-sig")))
+    )
+    assert rows[0] == ["月額", "人数"] and rows[2] == ["1,000〜4,999円", "3"]
+    report = client.get("/admin/crm/reports/lybunt/").content.decode()
+    assert "LYBUNT：昨年寄付・今年まだ" in report and "セグメントとして保存" in report
