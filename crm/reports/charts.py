@@ -41,7 +41,10 @@ def yen(value: float | None) -> str:
 
 
 def number(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
+    """Whole numbers as such; the axis of a chart of small counts may step by fractions."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def compact(value: float | None) -> str:
@@ -138,7 +141,8 @@ def bars(
     chart.title = title
     chart.x_labels = list(labels)
     for name, values in series:
-        chart.add(name, list(values))
+        # pygal prints a zero inside a stack ("¥0k"); no value there draws nothing instead.
+        chart.add(name, [v or None for v in values] if stacked else list(values))
     return _render(chart)
 
 

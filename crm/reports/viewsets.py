@@ -321,6 +321,12 @@ class DashboardPageView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templ
     page_title = _("Fundraising dashboard")
     header_icon = "table"
 
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.page_title},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, period = period_from(self.request)
