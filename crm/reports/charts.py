@@ -48,8 +48,9 @@ def number(value: float | None) -> str:
 
 
 def compact(value: float | None) -> str:
-    """¥1,234,567 as 123.5万 in Japanese, ¥1,235k in English: short enough for a bar."""
-    if value is None:
+    """¥1,234,567 as 123.5万 in Japanese, ¥1,235k in English: short enough for a bar. Nothing for
+    an empty part of a stack (pygal stacks a missing value as 0 and would print it)."""
+    if not value:
         return ""
     if get_language() == "ja":
         return f"{value / 10_000:,.1f}万"
@@ -141,8 +142,7 @@ def bars(
     chart.title = title
     chart.x_labels = list(labels)
     for name, values in series:
-        # pygal prints a zero inside a stack ("¥0k"); no value there draws nothing instead.
-        chart.add(name, [v or None for v in values] if stacked else list(values))
+        chart.add(name, list(values))
     return _render(chart)
 
 
