@@ -181,12 +181,179 @@ def load_crm_demo(*, stdout=None) -> None:
         Donor.objects.bulk_create(donors)
         _demo_giving(donors, new, as_of)
         Interaction.objects.bulk_create(_demo_interactions(rng, donors, companies, as_of))
+        _demo_company_contacts(companies)
+        segments = _demo_segments()
+        invitations = _demo_facebook_group(as_of=as_of)
 
     if stdout is not None:
         stdout.write(
             f"CRM demo: {len(donors)} donors added ({len(existing)} already there), "
-            f"{Donor.objects.members().count()} monthly members, {len(companies)} partner companies"
+            f"{Donor.objects.members().count()} monthly members, {len(companies)} partner companies, "
+            f"{segments} saved segments, {invitations} Facebook-group invitations"
         )
+
+
+# Saved segments fundraisers use every week, ready to push to Mailchimp as tags:
+# (slug, name, Mailchimp tag, description, match, rules).
+DEMO_SEGMENTS = [
+    ("members", "マンスリーサポーター全員", "welgee-members", "All active monthly members.", "all",
+     [{"field": "membership", "operator": "is", "value": "member"}]),
+    ("members-5000-plus", "月額5,000円以上のサポーター", "welgee-members-5000-plus",
+     "Monthly members giving ¥5,000 or more a month.", "all",
+     [{"field": "membership", "operator": "is", "value": "member"},
+      {"field": "monthly_amount", "operator": "gte", "value": "5000"}]),
+    ("lapsed", "休眠寄付者（昨年寄付・今年なし）", "welgee-lapsed",
+     "Gave last year, not this year (LYBUNT): ask them again.", "all",
+     [{"field": "lapsed", "operator": "last_year_not_this_year", "value": ""}]),
+    ("newsletter", "ニュースレター購読者", "welgee-newsletter", "Everyone subscribed to the newsletter.", "all",
+     [{"field": "newsletter", "operator": "is", "value": "subscribed"}]),
+    ("partner-contacts", "パートナー企業のご担当者", "welgee-partner-contacts",
+     "Contacts at partner companies.", "all", [{"field": "company", "operator": "any", "value": ""}]),
+]  # fmt: skip
+DEMO_CONTACTS_PER_COMPANY = 2
+DEMO_CONTACT_ROLES = ["CSR担当", "人事部", "代表取締役", "広報部"]
+
+
+def _demo_company_contacts(companies: list) -> None:
+    """A couple of demo donors who give are contacts at each partner company (once: if a demo donor
+    already has a company, the contacts are in place)."""
+    from crm.models import Donor
+
+    demo = Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN)
+    if demo.filter(company__isnull=False).exists():
+        return
+    givers = list(
+        demo.filter(company__isnull=True, donations__isnull=False, recurring_donations__isnull=True)
+        .distinct()
+        .order_by("email")[: DEMO_CONTACTS_PER_COMPANY * len(companies)]
+    )
+    for i, donor in enumerate(givers):
+        donor.company = companies[i % len(companies)]
+        donor.company_role = DEMO_CONTACT_ROLES[i % len(DEMO_CONTACT_ROLES)]
+        donor.save(update_fields=["company", "company_role"])
+
+
+def _demo_segments() -> int:
+    from crm.models import Segment
+
+    for slug, name, tag, description, match, rules in DEMO_SEGMENTS:
+        Segment.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "mailchimp_tag": tag,
+                "description": description,
+                "match": match,
+                "rules": [{"type": "rule", "value": {"value2": "", **rule}} for rule in rules],
+                "push_to_mailchimp": True,
+            },
+        )
+    return Segment.objects.filter(slug__in=[s[0] for s in DEMO_SEGMENTS]).count()
+
+
+# How the Facebook-group queue looks in a group that has run for years: the newest members still to
+# invite, the next ones invited (some reminded), a few who never answered or declined, everyone else
+# inside; former members removed, and the one who left most recently due for removal.
+DEMO_TO_INVITE = 6
+DEMO_INVITED = 18
+DEMO_EXPIRED = 3
+DEMO_DECLINED = 2
+DEMO_REMOVED = 8
+
+
+def _demo_facebook_group(*, as_of: dt.datetime) -> int:
+    """Invitations for the demo members and former members who have none yet."""
+    from crm.models import (
+        Donor,
+        FacebookGroupInvitation,
+        FacebookGroupInvitationEvent,
+        RecurringDonation,
+    )
+
+    Status = FacebookGroupInvitation.Status
+    Reason = FacebookGroupInvitation.ClosedReason
+    demo = Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN)
+    if FacebookGroupInvitation.objects.filter(donor__in=demo).exists():
+        return FacebookGroupInvitation.objects.filter(donor__in=demo).count()
+
+    day = dt.timedelta(days=1)
+    members = list(
+        RecurringDonation.objects.filter(donor__in=demo, status="active").order_by("-started_at", "pk")
+    )
+    former = list(
+        RecurringDonation.objects.filter(donor__in=demo, status="canceled")
+        .exclude(donor__recurring_donations__status="active")
+        .order_by("-canceled_at", "pk")[: DEMO_REMOVED + 1]
+    )
+    plan: list[tuple[RecurringDonation, str]] = []
+    for rank, membership in enumerate(members):
+        if rank < DEMO_TO_INVITE:
+            status = Status.ELIGIBLE
+        elif rank < DEMO_TO_INVITE + DEMO_INVITED:
+            status = Status.REMINDED if rank % 3 == 0 else Status.INVITED
+        elif rank < DEMO_TO_INVITE + DEMO_INVITED + DEMO_EXPIRED:
+            status = Status.EXPIRED
+        elif rank < DEMO_TO_INVITE + DEMO_INVITED + DEMO_EXPIRED + DEMO_DECLINED:
+            status = Status.DECLINED
+        else:
+            status = Status.JOINED
+        plan.append((membership, status))
+    plan += [(m, Status.REMOVAL_DUE if i == 0 else Status.REMOVED) for i, m in enumerate(former)]
+
+    invitations, seen = [], set()
+    for membership, status in plan:
+        if membership.donor_id in seen:
+            continue
+        seen.add(membership.donor_id)
+        queued = min(membership.started_at + day, as_of)
+        invited = min(queued + 2 * day, as_of) if status != Status.ELIGIBLE else None
+        reminded = min(invited + 7 * day, as_of) if status in (Status.REMINDED, Status.EXPIRED) else None
+        joined = (
+            min(invited + 3 * day, as_of)
+            if status in (Status.JOINED, Status.REMOVAL_DUE, Status.REMOVED)
+            else None
+        )
+        ended = membership.canceled_at
+        removal_due = ended if status in (Status.REMOVAL_DUE, Status.REMOVED) else None
+        removed = min(ended + 7 * day, as_of) if status == Status.REMOVED else None
+        changed = removed or removal_due or joined or reminded or invited or queued
+        if status == Status.EXPIRED:
+            changed = min(reminded + 14 * day, as_of)
+        elif status == Status.DECLINED:
+            changed = min(invited + 5 * day, as_of)
+        invitations.append(
+            FacebookGroupInvitation(
+                donor_id=membership.donor_id,
+                status=status,
+                closed_reason={
+                    Status.EXPIRED: Reason.NO_ANSWER,
+                    Status.DECLINED: Reason.STAFF,
+                    Status.REMOVAL_DUE: Reason.MEMBERSHIP_ENDED,
+                    Status.REMOVED: Reason.MEMBERSHIP_ENDED,
+                }.get(status, Reason.NONE),
+                created_at=queued,
+                status_changed_at=changed,
+                invited_at=invited,
+                reminded_at=reminded,
+                joined_at=joined,
+                removal_due_at=removal_due,
+                removed_at=removed,
+            )
+        )
+    FacebookGroupInvitation.objects.bulk_create(invitations)
+    # bulk_create sends no signals: forget the menu's cached queue counts here.
+    from crm.community.selectors import invitation_status_counts_changed
+
+    invitation_status_counts_changed()
+    created = FacebookGroupInvitation.objects.filter(donor__in=demo)
+    FacebookGroupInvitationEvent.objects.bulk_create(
+        FacebookGroupInvitationEvent(
+            invitation=invitation, from_status="", to_status=invitation.status, at=invitation.status_changed_at,
+            note="demo",
+        )
+        for invitation in created
+    )  # fmt: skip
+    return len(invitations)
 
 
 def _demo_plan(rng: random.Random, as_of: dt.datetime) -> list[tuple]:

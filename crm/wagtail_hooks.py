@@ -17,6 +17,7 @@ from crm.imports.viewsets import DonorImportViewSet
 from crm.interactions.viewsets import DonorInspectView, InteractionViewSet, PartnerCompanyInspectView
 from crm.mailing.viewsets import MailchimpSyncRunViewSet, segment_push_view
 from crm.payments.viewsets import StripeEventViewSet
+from crm.reports.viewsets import ReportsViewSet
 from crm.segments.viewsets import SegmentViewSet
 
 
@@ -43,6 +44,7 @@ class CRMViewSetGroup(ModelViewSetGroup):
         MailchimpSyncRunViewSet("crm_mailchimp_sync_run", url_prefix="crm/mailchimp-sync-log"),
         DonorImportViewSet(),
         StripeEventViewSet(),
+        ReportsViewSet(),
     )
 
 

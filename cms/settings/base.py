@@ -98,6 +98,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's PostgreSQL search index needs contrib.postgres (system check postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")
+    # PostgreSQL compiles a query to machine code (JIT) when its *estimated* cost is high. The CRM's
+    # report queries (segment rules: subqueries under OR) are estimated in the millions but run in
+    # milliseconds, and compiling them took seconds (bench/bench_reports.py: LYBUNT's first page
+    # 7.7 s with JIT, 0.4 s without). The site runs short queries only: JIT off.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -23,6 +23,7 @@ from crm.giving.selectors import monthly_recurring_revenue
 from crm.imports.models import DonorImportJob
 from crm.mailing.models import MailchimpSyncRun
 from crm.payments.models import StripeEvent
+from crm.reports.selectors import PanelActivity, panel_activity
 
 CACHE_KEY = "crm:dashboard:v1"
 CACHE_SECONDS = 300
@@ -53,6 +54,7 @@ class DashboardFigures:
     mailchimp_last_run: dict | None = None
     facebook_to_invite: int = 0
     imports_running: int = 0
+    activity: PanelActivity | None = None
 
     @property
     def peak_members(self) -> int:
@@ -160,7 +162,8 @@ def _compute(today: datetime.date) -> DashboardFigures:
 
     # Money received (net of refunds) per month over the same window, and year on year. One query.
     last_year_start = _aware(datetime.date(today.year - 1, 1, 1))
-    same_month_end = _aware(_next_month(last_year_same_month.date()))
+    # Like for like: this month so far against the same days of the month a year ago.
+    same_month_end = last_year_to_date_end
     sums = (
         Donation.objects.succeeded()
         .filter(currency="JPY", received_at__gte=min(_aware(starts[0]), last_year_start))
@@ -193,6 +196,7 @@ def _compute(today: datetime.date) -> DashboardFigures:
         ],
     )
     _attention(figures)
+    figures.activity = panel_activity(today=today)
     return figures
 
 

@@ -102,7 +102,7 @@ class DonorIndexView(generic.IndexView):
     COMMON_MATCHES = 2000
 
     def search_queryset(self, queryset):
-        # Kanji, kana, romaji and email all meet in the normalised search_text (see crm.querysets).
+        # Kanji, kana, romaji and email all meet in the normalised search_text (see crm.donors.querysets).
         if not self.is_searching:
             return queryset
         queryset = queryset.search(self.search_query)

@@ -71,6 +71,7 @@ OPERATOR_LABELS: dict[str, Any] = {
     "did_not_give": _("did not give in year"),
     "last_year_not_this_year": _("gave last year, not this year"),
     "gave_in_x_not_y": _("gave in year (value), not in year (second value)"),
+    "some_year_not_this_year": _("gave in some earlier year, not this year"),
     "has_any": _("has any of"),
     "has_none": _("has none of"),
     "any": _("has any"),
@@ -96,7 +97,9 @@ FIELDS: dict[str, FieldSpec] = {
         _("Last gift date"), ("before", "after", "between", "within_days"), _("YYYY-MM-DD")
     ),
     "gave_in_year": FieldSpec(_("Gave in year"), ("gave", "did_not_give"), _("e.g. 2024")),
-    "lapsed": FieldSpec(_("Lapsed"), ("last_year_not_this_year", "gave_in_x_not_y")),
+    "lapsed": FieldSpec(
+        _("Lapsed"), ("last_year_not_this_year", "gave_in_x_not_y", "some_year_not_this_year")
+    ),
     "lifetime_value": FieldSpec(_("Lifetime value (JPY)"), ("gte", "lte", "between")),
     "language": FieldSpec(_("Language"), ("is", "is_not"), _("ja or en")),
     "tag": FieldSpec(_("Tags"), ("has_any", "has_none"), _("Comma-separated tag names")),
@@ -344,6 +347,10 @@ def _gave_in_year(rule: dict[str, Any], op: str, negate: bool, today: datetime.d
 
 
 def _lapsed(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "some_year_not_this_year":
+        # SYBUNT: a first gift before this year (the stored summary), no gift this year.
+        this_year = _year_range(today.year)
+        return _donors_in(_giving(first_gift_at__lt=this_year[0])) & ~_gave_between(*this_year)
     if op == "last_year_not_this_year":
         gave, not_gave = today.year - 1, today.year
     else:

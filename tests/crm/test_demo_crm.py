@@ -1,7 +1,11 @@
 """load_crm_demo: the demo CRM, loaded twice without changing."""
 
+import datetime
+
 import pytest
 from django.core.management.base import OutputWrapper
+from django.db.models import Count
+from django.utils import timezone
 
 from crm.demo import DEMO_DOMAIN, load_crm_demo
 from crm.models import Donation, Donor, Interaction, PartnerCompany, RecurringDonation
@@ -53,3 +57,31 @@ def test_demo_reuses_a_logo_image_the_demo_site_made():
     image = get_image_model().objects.create(title="Logo: ヤマハ発動機株式会社", file=get_test_image_file())
     load_crm_demo(stdout=None)
     assert PartnerCompany.objects.get(name="ヤマハ発動機株式会社").logo == image
+
+
+def test_demo_leaves_segments_a_facebook_queue_and_history_for_the_reports():
+    from crm.models import FacebookGroupInvitation, Segment
+    from crm.reports import selectors
+
+    load_crm_demo(stdout=None)
+    segments = {s.slug: s for s in Segment.objects.all()}
+    assert set(segments) >= {"members", "members-5000-plus", "lapsed", "newsletter", "partner-contacts"}
+    assert all(s.push_to_mailchimp and s.mailchimp_tag for s in segments.values())
+    assert segments["members"].donors().count() == 502
+    assert 0 < segments["members-5000-plus"].donors().count() < 502
+    assert segments["partner-contacts"].donors().count() == 20
+    assert segments["newsletter"].donors().count() >= 502
+
+    by_status = dict(FacebookGroupInvitation.objects.values_list("status").annotate(n=Count("pk")))
+    assert set(by_status) == set(FacebookGroupInvitation.Status.values)  # every status
+    assert by_status["removal_due"] == 1
+    assert by_status["joined"] > sum(by_status.values()) / 2  # most are inside
+    assert 0 < by_status["eligible"] < 20
+
+    # Three years and more of history: last year's gifts for LYBUNT, a full cohort table.
+    assert Donation.objects.filter(received_at__lt=timezone.now() - datetime.timedelta(days=3 * 365)).exists()
+    assert selectors.report_donors(selectors.report_rule_tree("lybunt")).exists()
+
+    invitations, segment_count = FacebookGroupInvitation.objects.count(), Segment.objects.count()
+    load_crm_demo(stdout=None)
+    assert (FacebookGroupInvitation.objects.count(), Segment.objects.count()) == (invitations, segment_count)
