@@ -2,10 +2,13 @@
 
 from django.urls import path
 
+from crm.events.views import event_answer_view
 from crm.webhooks import stripe_webhook
 from crm.webhooks_mailchimp import mailchimp_webhook
 
 urlpatterns: list = [
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("mailchimp/webhook/<str:secret>/", mailchimp_webhook, name="mailchimp_webhook"),
+    # A donor's personal answer link for an event (signed, no login); the page speaks their language.
+    path("event-answer/<str:token>/", event_answer_view, name="crm_event_answer"),
 ]

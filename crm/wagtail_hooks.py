@@ -30,3 +30,32 @@ def register_crm_log_actions(actions):
 for _part in pkgutil.iter_modules([str(Path(__file__).parent)]):
     if _part.name.startswith("wagtail_hooks_"):
         importlib.import_module(f"crm.{_part.name}")
+
+
+# --- Postal mailings and events (crm/mailings, crm/events) ------------------------------------------
+# Their own menus ("Mailings", "Events"); the postal-code lookup serves the donor form's enhancement.
+from crm.events.viewsets import events_menu  # noqa: E402
+from crm.mailings.viewsets import MailingsMenu, postal_code_lookup  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_mailings_and_events():
+    return [MailingsMenu(), events_menu()]
+
+
+@hooks.register("register_admin_urls")
+def register_postal_code_lookup():
+    from django.urls import path
+
+    return [path("crm/postal-code/", postal_code_lookup, name="crm_postal_code_lookup")]
+
+
+@hooks.register("insert_global_admin_js")
+def postal_code_fill_js():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("crm/postal_code_fill.js"))
+
+
+# --- end of postal mailings and events ---------------------------------------------------------------

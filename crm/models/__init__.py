@@ -10,6 +10,9 @@ import pkgutil
 
 from django.db import models as _models
 
+# Feature folders' tables, registered by name: postal mailings and events.
+from crm.events.models import Event, EventEmail, EventInvitation, EventPage
+from crm.mailings.models import Mailing, MailingPiece, ReturnedMail
 from crm.models.companies import PartnerCompany
 from crm.models.donations import Donation, RecurringDonation, RecurringDonationChange
 from crm.models.donors import ConsentChange, Donor, DonorEmailHistory, TaggedDonor, normalise_email
@@ -20,10 +23,17 @@ __all__ = [
     "Donation",
     "Donor",
     "DonorEmailHistory",
+    "Event",
+    "EventEmail",
+    "EventInvitation",
+    "EventPage",
     "Interaction",
+    "Mailing",
+    "MailingPiece",
     "PartnerCompany",
     "RecurringDonation",
     "RecurringDonationChange",
+    "ReturnedMail",
     "TaggedDonor",
     "normalise_email",
 ]

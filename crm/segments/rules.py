@@ -64,6 +64,7 @@ OPERATOR_LABELS: dict[str, Any] = {
     "before": _("before"),
     "after": _("on or after"),
     "within_days": _("within the last N days"),
+    "within_months": _("within the last N months"),
     "gave": _("gave in year"),
     "did_not_give": _("did not give in year"),
     "last_year_not_this_year": _("gave last year, not this year"),
@@ -111,6 +112,7 @@ FIELDS: dict[str, FieldSpec] = {
         ("is", "is_not"),
         _("subscribed, unsubscribed, pending, cleaned, never (comma-separated)"),
     ),
+    "attended_event": FieldSpec(_("Attended an event"), ("within_months",), _("Months, e.g. 12")),
     "facebook_group": FieldSpec(
         _("Facebook-group invitation"),
         ("is", "is_not"),
@@ -403,6 +405,12 @@ def compile_rule(rule: dict[str, Any], *, today: datetime.date | None = None) ->
             )
         q = Q(newsletter_status__in=statuses)
         return ~q if negate else q
+
+    if field == "attended_event":
+        from crm.events.selectors import attended_donor_ids
+
+        months = _bounded(_one(rule, _int), 1, 1200, _("Months"))
+        return Q(pk__in=attended_donor_ids(months=months, today=today))
 
     if field == "facebook_group":
         model = facebook_invitation_model()
