@@ -151,8 +151,8 @@ def address_key(*, postal_code: str, prefecture: str, city: str, address_line: s
     line = unicodedata.normalize("NFKC", address_line or "")
     line = _NUMBER_WORDS.sub("-", line)
     line = _DASHES.sub("-", line)
-    line = re.sub(r"\s+", "", line).strip("-").lower()
-    line = re.sub(r"-+", "-", line)
+    line = re.sub(r"\s+", "-", line.strip()).lower()
+    line = re.sub(r"-+", "-", line).strip("-")
     return "|".join((postal_code_digits(postal_code), _squash(prefecture), _squash(city), line))
 
 
