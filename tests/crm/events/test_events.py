@@ -84,7 +84,8 @@ def link_of(message) -> str:
 def test_invitations_go_once_in_each_donors_language(event, members, django_capture_on_commit_callbacks):
     donors, outsider = members
     result = invite(event, django_capture_on_commit_callbacks)
-    assert result.invited == 4
+    assert result.invited == 4  # the outsider is not in the audience segment
+    assert not EventInvitation.objects.filter(donor=outsider).exists()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(d.email for d in donors)
     english = next(m for m in mail.outbox if m.to == [donors[3].email])
     japanese = next(m for m in mail.outbox if m.to == [donors[0].email])
