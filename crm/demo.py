@@ -228,9 +228,7 @@ def load_crm_demo(*, stdout=None) -> None:
                 continue
             status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
             ended = (
-                joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
-                if kind == "lapsed"
-                else None
+                joined + dt.timedelta(days=int(30 + r * (as_of - joined).days)) if kind == "lapsed" else None
             )
             ended = min(ended, as_of) if ended else None
             membership = RecurringDonation(
@@ -239,8 +237,7 @@ def load_crm_demo(*, stdout=None) -> None:
                 status=status,
                 started_at=joined,
                 canceled_at=ended,
-                status_changed_at=ended
-                or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
+                status_changed_at=ended or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
             )
             memberships.append((membership, donor))
         RecurringDonation.objects.bulk_create([m for m, _d in memberships])
@@ -280,6 +277,13 @@ def load_crm_demo(*, stdout=None) -> None:
                     )
                 )
         Interaction.objects.bulk_create(notes)
+
+    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
+    from crm.events.demo import load_events_demo, members_segment
+    from crm.mailings.demo import load_mailings_demo
+
+    load_mailings_demo(as_of=as_of, segment=members_segment())
+    load_events_demo(as_of=as_of)
 
     if stdout is not None:
         stdout.write(
