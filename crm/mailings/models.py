@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Mailing(models.Model):
@@ -20,8 +21,8 @@ class Mailing(models.Model):
         LETTER = "letter", _("Letter")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        FINAL = "final", _("Final")
+        DRAFT = "draft", pgettext_lazy("mailing status", "Draft")
+        FINAL = "final", pgettext_lazy("mailing status", "Final")
 
     class NameStyle(models.TextChoices):
         # How the names of a household sharing one envelope are joined on the label.

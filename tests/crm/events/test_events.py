@@ -91,7 +91,8 @@ def test_invitations_go_once_in_each_donors_language(event, members, django_capt
     japanese = next(m for m in mail.outbox if m.to == [donors[0].email])
     assert english.subject == "Invitation: Supporters' evening"
     assert "WELgee office, Shibuya" in english.body
-    assert "サポーター交流会" in japanese.subject and "WELgee 事務所" in japanese.body
+    assert japanese.subject == "ご招待：サポーター交流会"  # from the Japanese catalog
+    assert "WELgee 事務所" in japanese.body and "（日本時間）" in japanese.body
     # Inviting again invites nobody twice.
     assert invite(event, django_capture_on_commit_callbacks).invited == 0
     assert len(mail.outbox) == 4
