@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 
 
 def _ensure_staff_groups(sender, using="default", **kwargs):
@@ -23,11 +23,13 @@ class CrmConfig(AppConfig):
 
     def ready(self):
         from crm import signals  # noqa: F401
-        from crm.mailings.services import donor_address_fill_receiver
+        from crm.mailings.services import donor_address_fill_receiver, donor_erased_receiver
 
         # The donor form (and every save) fills a blank prefecture and city from the postal code.
         pre_save.connect(
             donor_address_fill_receiver, sender="crm.Donor", dispatch_uid="crm.mailings.address_fill"
         )
+        # APPI erasure reaches the mailings' copies of the address (returned mail, printed envelopes).
+        post_save.connect(donor_erased_receiver, sender="crm.Donor", dispatch_uid="crm.mailings.erased")
 
         post_migrate.connect(_ensure_staff_groups, sender=self, dispatch_uid="crm.ensure_staff_groups")

@@ -56,7 +56,12 @@ def event_answer_view(request, token: str):
         )
     language = _language(invitation)
     with translation.override(language):
-        return _answer_page(request, invitation, language)
+        # Rendered here, inside the donor's language (a TemplateResponse would render later, outside it).
+        response = _answer_page(request, invitation, language)
+        if isinstance(response, TemplateResponse):
+            response.render()
+        response["Content-Language"] = language
+        return response
 
 
 def _answer_page(request, invitation: EventInvitation, language: str):

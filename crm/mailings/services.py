@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.mailings.models import Mailing, MailingPiece, ReturnedMail
-from crm.mailings.selectors import build_piece, donor_address_key, mailing_plan, postal_area
+from crm.mailings.selectors import build_piece, donor_address_key, household_names, mailing_plan, postal_area
 from crm.models import Donor, Interaction, normalise_email
 
 
@@ -171,3 +171,42 @@ def donor_address_fill_receiver(sender, instance: Donor, raw: bool = False, **kw
     if update_fields is not None and "postal_code" not in update_fields:
         return
     donor_address_fill(donor=instance)
+
+
+# --- erasure (APPI) ------------------------------------------------------------------------------------
+
+
+def donor_erased_cleanup(*, donor: Donor) -> None:
+    """An erased donor's address leaves the mailings too: returned-mail rows go, and envelopes they
+    shared keep only the other names (an envelope for them alone keeps no name or address)."""
+    ReturnedMail.objects.filter(donor=donor).delete()
+    for piece in (
+        MailingPiece.objects.filter(donors=donor).select_related("mailing").prefetch_related("donors")
+    ):
+        others = [d for d in piece.donors.all() if d.pk != donor.pk and not d.erased_at]
+        if others:
+            names = household_names(others, style=piece.mailing.name_style)
+            if names:
+                piece.addressee = "様・".join(names) + "様"
+                piece.greeting_name = "・".join(names)
+        else:
+            for name in (
+                "postal_code",
+                "address1",
+                "address2",
+                "address3",
+                "company",
+                "department",
+                "greeting_name",
+            ):
+                setattr(piece, name, "")
+            piece.addressee = "—"
+            piece.address_key = ""
+        piece.save()
+
+
+def donor_erased_receiver(sender, instance: Donor, raw: bool = False, **kwargs) -> None:
+    """post_save: runs only for erased donors (erasure saves the donor once, in its transaction)."""
+    if raw or not instance.erased_at:
+        return
+    donor_erased_cleanup(donor=instance)

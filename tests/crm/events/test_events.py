@@ -262,3 +262,14 @@ def test_open_event_page_registers_a_visitor(client, event, django_capture_on_co
     donor = Donor.objects.get(email="aoi@example.org")
     assert EventInvitation.objects.get(event=event, donor=donor).answer == Answer.YES
     assert [m.to for m in mail.outbox] == [["aoi@example.org"]]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_answer_page_speaks_the_donors_language(client, event, members):
+    english, japanese = members[0][3], members[0][0]
+    for donor, expected in ((english, "Yes, I will come"), (japanese, "参加する")):
+        invitation = EventInvitation.objects.create(event=event, donor=donor)
+        url = reverse("crm_event_answer", kwargs={"token": answer_token(invitation)})
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="ja" if donor is english else "en")
+        assert expected in response.content.decode()
+        assert response["Content-Language"] == donor.preferred_language

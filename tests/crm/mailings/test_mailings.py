@@ -221,3 +221,19 @@ def test_erased_donors_are_never_posted(readers):
     mailing.picked_donors.add(erased)
     plan = mailing_plan(mailing)
     assert plan.piece_count == 0 and len(plan.excluded[Exclusion.ERASED]) == 1
+
+
+def test_erasure_takes_the_address_out_of_mailings(readers, django_user_model):
+    from crm.models import MailingPiece, ReturnedMail
+    from crm.services.privacy import donor_erase
+
+    mailing = mailing_finalise(mailing=Mailing.objects.create(title="Report", segment=readers["segment"]))
+    staff = django_user_model.objects.create_superuser(username="dpo", password="x", email="dpo@x.org")
+    donor_erase(donor=readers["hanako"], user=staff)
+    donor_erase(donor=readers["sato"], user=staff)
+    donor_erase(donor=readers["returned"], user=staff)
+    addressees = set(MailingPiece.objects.filter(mailing=mailing).values_list("addressee", flat=True))
+    assert addressees == {"山田太郎様", "—"}
+    alone = MailingPiece.objects.get(mailing=mailing, addressee="—")
+    assert (alone.postal_code, alone.address1, alone.address2, alone.company) == ("", "", "", "")
+    assert not ReturnedMail.objects.filter(donor=readers["returned"]).exists()
