@@ -1,7 +1,7 @@
 """The one CRM app. Every signal receiver of the CRM is connected here, with its sender."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
 
 def _ensure_staff_groups(sender, using="default", **kwargs):
@@ -33,6 +33,9 @@ class CrmConfig(AppConfig):
         from crm.community import receivers as community
         from crm.community.models import FacebookGroupInvitation
         from crm.donors.models import Donor
+        from crm.events import receivers as events
+        from crm.events.models import EventInvitation
+        from crm.events.signals import event_email_due
         from crm.giving import receivers as giving
         from crm.giving.models import Donation, DonorGiving, RecurringDonation
         from crm.imports import receivers as imports
@@ -40,6 +43,7 @@ class CrmConfig(AppConfig):
         from crm.imports.signals import import_job_confirmed, import_job_uploaded
         from crm.mailing import receivers as mailing
         from crm.mailing.signals import newsletter_signup_received
+        from crm.mailings import services as mailings
         from crm.payments import receivers as payments
         from crm.payments.signals import first_gift_recorded, membership_ended, subscription_recorded
 
@@ -71,6 +75,13 @@ class CrmConfig(AppConfig):
             sender=FacebookGroupInvitation,
             dispatch_uid="crm.invitation_deleted",
         )
+
+        # The donor form (and every save) fills a blank prefecture and city from the postal code; APPI
+        # erasure reaches the mailings' copies of the address (returned mail, printed envelopes).
+        pre_save.connect(mailings.donor_address_fill_receiver, sender=Donor, dispatch_uid="crm.mailings.address_fill")
+        post_save.connect(mailings.donor_erased_receiver, sender=Donor, dispatch_uid="crm.mailings.erased")
+
+        event_email_due.connect(events.event_email_queue, sender=EventInvitation, dispatch_uid="crm.event_email")
 
         newsletter_signup_received.connect(
             mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"

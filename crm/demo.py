@@ -185,6 +185,20 @@ def load_crm_demo(*, stdout=None) -> None:
         segments = _demo_segments()
         invitations = _demo_facebook_group(as_of=as_of)
 
+    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
+    from crm.events.demo import load_events_demo, members_segment
+    from crm.mailings.demo import load_mailings_demo
+
+    load_mailings_demo(as_of=as_of, segment=members_segment())
+    load_events_demo(as_of=as_of)
+
+    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
+    from crm.events.demo import load_events_demo, members_segment
+    from crm.mailings.demo import load_mailings_demo
+
+    load_mailings_demo(as_of=as_of, segment=members_segment())
+    load_events_demo(as_of=as_of)
+
     if stdout is not None:
         stdout.write(
             f"CRM demo: {len(donors)} donors added ({len(existing)} already there), "

@@ -4,10 +4,12 @@ this module for the `crm` app, so every model is listed here (a new one is added
 from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitationEvent, FacebookGroupSettings
 from crm.companies.models import PartnerCompany
 from crm.donors.models import ConsentChange, Donor, DonorEmailHistory, TaggedDonor, normalise_email
+from crm.events.models import Event, EventEmail, EventInvitation, EventPage
 from crm.giving.models import Donation, DonorGiving, RecurringDonation, RecurringDonationChange
 from crm.imports.models import DonorImportJob
 from crm.interactions.models import Interaction
 from crm.mailing.models import MailchimpMemberState, MailchimpSyncRun
+from crm.mailings.models import Mailing, MailingPiece, ReturnedMail
 from crm.payments.models import ManageGiftLinkUse, StripeEvent, StripeSubscriptionClock
 from crm.segments.models import Segment
 
@@ -18,16 +20,23 @@ __all__ = [
     "DonorEmailHistory",
     "DonorGiving",
     "DonorImportJob",
+    "Event",
+    "EventEmail",
+    "EventInvitation",
+    "EventPage",
     "FacebookGroupInvitation",
     "FacebookGroupInvitationEvent",
     "FacebookGroupSettings",
     "Interaction",
     "MailchimpMemberState",
     "MailchimpSyncRun",
+    "Mailing",
+    "MailingPiece",
     "ManageGiftLinkUse",
     "PartnerCompany",
     "RecurringDonation",
     "RecurringDonationChange",
+    "ReturnedMail",
     "Segment",
     "StripeEvent",
     "StripeSubscriptionClock",

@@ -27,6 +27,7 @@ MAILCHIMP_PUSH = "15 * * * *"  # hourly: incremental, so an unchanged CRM costs 
 MAILCHIMP_RECONCILE = "30 3 * * *"  # nightly, when nobody is editing
 FACEBOOK_GROUP = "0 9 * * *"  # reminders arrive in the morning
 TASK_RESULTS_PRUNE = "0 4 * * *"
+EVENT_REMINDERS = "0 10 * * *"  # the day before an event, mid-morning
 
 
 @cron(MAILCHIMP_PUSH)
@@ -59,3 +60,12 @@ def facebook_group_scheduled_task() -> dict[str, int]:
 def task_results_prune_scheduled_task() -> None:
     """Finished task results older than a month are housekeeping, not history."""
     call_command("prune_db_task_results", min_age_days=30, verbosity=0)
+
+
+@cron(EVENT_REMINDERS)
+@task()
+def event_reminders_scheduled_task() -> int:
+    """Remind everyone who said yes to tomorrow's events; each reminder is sent once."""
+    from crm.events.services import event_reminders_send
+
+    return event_reminders_send()

@@ -2,6 +2,7 @@
 dashboard panel and the CRM's audit-log actions. Views live in crm/<feature>/viewsets.py."""
 
 from django.templatetags.static import static
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,10 +13,12 @@ from crm.community.viewsets import QUEUES, FacebookGroupInvitationViewSet, Invit
 from crm.companies.viewsets import PartnerCompanyViewSet
 from crm.dashboard.panels import DASHBOARD_PERMISSION, CRMDashboardPanel
 from crm.donors.viewsets import DonorViewSet
+from crm.events.viewsets import events_menu
 from crm.giving.viewsets import DonationViewSet, RecurringDonationViewSet
 from crm.imports.viewsets import DonorImportViewSet
 from crm.interactions.viewsets import DonorInspectView, InteractionViewSet, PartnerCompanyInspectView
 from crm.mailing.viewsets import MailchimpSyncRunViewSet, segment_push_view
+from crm.mailings.viewsets import MailingsMenu, postal_code_lookup
 from crm.payments.viewsets import StripeEventViewSet
 from crm.reports.viewsets import ReportsViewSet
 from crm.segments.viewsets import SegmentViewSet
@@ -50,7 +53,19 @@ class CRMViewSetGroup(ModelViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_crm_viewsets():
-    return CRMViewSetGroup()
+    # The CRM group, then the postal mailings and events, which have menus of their own.
+    return [CRMViewSetGroup(), MailingsMenu(), events_menu()]
+
+
+@hooks.register("register_admin_urls")
+def register_postal_code_lookup():
+    # The donor form's prefecture/city fill (crm/static/crm/postal_code_fill.js) asks this.
+    return [path("crm/postal-code/", postal_code_lookup, name="crm_postal_code_lookup")]
+
+
+@hooks.register("insert_global_admin_js")
+def postal_code_fill_js():
+    return format_html('<script src="{}" defer></script>', static("crm/postal_code_fill.js"))
 
 
 @hooks.register("construct_homepage_panels")

@@ -82,7 +82,7 @@ class HomePage(SeoMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StoryIndexPage", "home.StandardPage", "home.DonationPage"]
+    subpage_types = ["home.StoryIndexPage", "home.StandardPage", "home.DonationPage", "crm.EventPage"]
 
     class Meta:
         verbose_name = _("campaign page")
@@ -271,7 +271,7 @@ class StandardPage(SeoMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "crm.EventPage"]
 
     class Meta:
         verbose_name = _("standard page")

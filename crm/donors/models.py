@@ -105,6 +105,11 @@ class Donor(models.Model):
     )
     newsletter_status_changed_at = models.DateTimeField(_("newsletter status changed"), null=True, blank=True)
     newsletter_status_source = models.CharField(_("newsletter status changed by"), max_length=100, blank=True)
+    # Postal mailings (crm.mailings) leave these donors out.
+    no_post = models.BooleanField(
+        _("no post"), default=False, help_text=_("The donor asked not to receive letters or reports by post.")
+    )
+    deceased_on = models.DateField(_("deceased"), null=True, blank=True)
     company = models.ForeignKey(
         "crm.PartnerCompany",
         verbose_name=_("company"),

@@ -356,6 +356,8 @@ class DonorViewSet(ModelViewSet):
         "prefecture",
         "city",
         "address_line",
+        "no_post",
+        "deceased_on",
         "preferred_language",
         "source",
         "newsletter_status",

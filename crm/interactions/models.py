@@ -18,6 +18,7 @@ class Interaction(models.Model):
         # In context: Wagtail's "Email" (shared catalog) is the address, this is the medium.
         EMAIL = "email", pgettext_lazy("interaction kind", "Email")
         EVENT = "event", _("Event")
+        POST = "post", _("Post")
         NOTE = "note", _("Note")
 
     donor = models.ForeignKey(

@@ -22,15 +22,11 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum,
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
+from crm.community.models import FacebookGroupInvitation
+from crm.companies.models import PartnerCompany
+from crm.donors.models import Donor
+from crm.giving.models import Donation, DonorGiving, RecurringDonation
 from crm.giving.selectors import monthly_recurring_revenue
-from crm.models import (
-    Donation,
-    Donor,
-    DonorGiving,
-    FacebookGroupInvitation,
-    PartnerCompany,
-    RecurringDonation,
-)
 
 DEFAULT_MONTHS = 24
 MAX_MONTHS = 60

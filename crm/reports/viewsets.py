@@ -37,9 +37,13 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from crm.models import Donation, Donor, FacebookGroupInvitation, PartnerCompany, Segment
+from crm.community.models import FacebookGroupInvitation
+from crm.companies.models import PartnerCompany
+from crm.donors.models import Donor
+from crm.giving.models import Donation
 from crm.reports import charts, selectors
 from crm.reports.selectors import Period
+from crm.segments.models import Segment
 
 donor_permission = ModelPermissionPolicy(Donor)
 segment_permission = ModelPermissionPolicy(Segment)
@@ -779,4 +783,3 @@ class ReportsViewSet(ViewSet):
         item = super().get_menu_item(order)
         item.is_shown = lambda request: donor_permission.user_has_permission(request.user, "view")
         return item
-

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.community.models import FacebookGroupInvitation
 from crm.donors.models import Donor, TaggedDonor
 from crm.giving.models import Donation, DonorGiving, RecurringDonation
+from crm.interactions.models import Interaction
 
 
 class SegmentRuleError(ValueError):
@@ -67,6 +68,7 @@ OPERATOR_LABELS: dict[str, Any] = {
     "before": _("before"),
     "after": _("on or after"),
     "within_days": _("within the last N days"),
+    "within_months": _("within the last N months"),
     "gave": _("gave in year"),
     "did_not_give": _("did not give in year"),
     "last_year_not_this_year": _("gave last year, not this year"),
@@ -109,6 +111,7 @@ FIELDS: dict[str, FieldSpec] = {
         ("is", "is_not"),
         _("subscribed, unsubscribed, pending, cleaned, never (comma-separated)"),
     ),
+    "attended_event": FieldSpec(_("Attended an event"), ("within_months",), _("Months, e.g. 12")),
     "facebook_group": FieldSpec(
         _("Facebook-group invitation"),
         ("is", "is_not"),
@@ -346,6 +349,15 @@ def _gave_in_year(rule: dict[str, Any], op: str, negate: bool, today: datetime.d
     return q if op == "gave" else ~q
 
 
+def _attended_event(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    # Attendance is read from the donor's timeline (a check-in writes an "event" interaction, and so
+    # can staff for an event outside the CRM), so segments need not import events, which use segments.
+    months = _bounded(_one(rule, _int), 1, 1200, _("Months"))
+    since = _start_of(_months_before(today, months))
+    attended = Interaction.objects.filter(kind=Interaction.Kind.EVENT, happened_at__gte=since)
+    return _donors_in(attended)
+
+
 def _lapsed(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
     if op == "some_year_not_this_year":
         # SYBUNT: a first gift before this year (the stored summary), no gift this year.
@@ -427,6 +439,7 @@ _COMPILERS: dict[str, Callable[[dict[str, Any], str, bool, datetime.date], Q]] =
     "last_gift": _last_gift,
     "gave_in_year": _gave_in_year,
     "lapsed": _lapsed,
+    "attended_event": _attended_event,
     "lifetime_value": _lifetime_value,
     "language": _language,
     "tag": _tag,
