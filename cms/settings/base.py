@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from cms.env import load_env
@@ -16,6 +17,7 @@ INSTALLED_APPS = [
     "home",
     "search",
     "crm",
+    "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -43,10 +45,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP and Permissions-Policy; before the campaign-page cache so cached pages get them too.
+    "cms.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "home.middleware.CampaignPageCacheMiddleware",  # cached campaign page before sessions/csrf/locale
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,9 +62,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -70,6 +83,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -103,10 +117,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PublishedPasswordValidator"},
 ]
+
+# --- Staff accounts (accounts/) ---
+# django-axes: after 5 failed logins the account, and separately the address, is locked for an hour;
+# a superuser lifts it under Settings → Login lock-outs (or `manage.py axes_reset_username NAME`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cms.client_address.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Two-step verification: required for superusers and these groups (others may turn it on).
+TWO_FACTOR_REQUIRED = ENV.two_factor_required if ENV.two_factor_required is not None else True
+TWO_FACTOR_REQUIRED_GROUPS = ["Fundraising"]
+OTP_TOTP_ISSUER = "WELgee"
+# Staff sessions: at most 10 hours (a working day), and logged out after 30 idle minutes.
+SESSION_COOKIE_AGE = 10 * 60 * 60
+STAFF_IDLE_TIMEOUT = 30 * 60
+SESSION_COOKIE_HTTPONLY = True
+# The demo admin's password is printed in the README: it may never be set where it matters, and
+# `check --deploy` reports any staff account still using it.
+PUBLISHED_DEMO_PASSWORDS = ("welgee-demo-admin",)
+DEMO_DATA_ALLOWED = True
+# Number of proxies in front of the site that append to X-Forwarded-For (cms/client_address.py).
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count if ENV.trusted_proxy_count is not None else 0
 
 # Japanese is the site's default language and lives at "/"; English at "/en/".
 LANGUAGE_CODE = "ja"
@@ -201,6 +245,40 @@ MAILCHIMP_API_KEY = ENV.mailchimp_api_key
 MAILCHIMP_AUDIENCE_ID = ENV.mailchimp_audience_id
 MAILCHIMP_API_URL = ENV.mailchimp_api_url
 MAILCHIMP_WEBHOOK_SECRET = ENV.mailchimp_webhook_secret
+
+# --- Browser security (cms/security_headers.py) ---
+# Public pages: no inline script or style anywhere, everything from our own origin, no framing.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin: Wagtail 8 still writes inline styles and a few inline scripts, so those are allowed
+# there (and only there); everything else is as strict as the public site. Previews frame the site.
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://www.youtube.com"],
+    "frame-ancestors": [CSP.SELF],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
