@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
@@ -46,4 +48,9 @@ def staff_event(
     if request is not None:
         entry_data.setdefault("address", client_address(request))
     acting_user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    if isinstance(acting_user, LazyObject):
+        # request.user arrives wrapped twice (auth, then django-otp); Wagtail's log registry only
+        # unwraps once and would then find no log model for it.
+        acting_user = get_user_model()._default_manager.get(pk=acting_user.pk)
+        user = acting_user
     log(instance=instance if instance is not None else user, action=action, user=acting_user, data=entry_data)

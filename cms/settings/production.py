@@ -5,6 +5,8 @@ from cms.env import parse_email_url
 from .base import *  # noqa: F403
 
 DEBUG = False
+# The demo site comes with an admin whose password is in the README: never here.
+DEMO_DATA_ALLOWED = False
 
 # Production refuses to start on defaults: every secret comes from the environment.
 if not ENV.secret_key:  # noqa: F405
