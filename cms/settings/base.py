@@ -7,6 +7,8 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from cms.env import load_env
+from cms.logging import logging_config
+from cms.sentry import sentry_init
 
 ENV = load_env()
 
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz for the load balancer, answered before host checks and the HTTPS redirect.
+    "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP and Permissions-Policy; before the campaign-page cache so cached pages get them too.
     "cms.security_headers.SecurityHeadersMiddleware",
@@ -280,11 +284,12 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs: plain lines for a terminal, JSON lines (LOG_FORMAT=json, production's default) for a
+# collector; either way emails, phone numbers and URL secrets are masked (cms/logging.py).
+LOGGING = logging_config(log_format=ENV.log_format or "plain")
+
+# Error reports to Sentry when SENTRY_DSN is set, personal data scrubbed (cms/sentry.py).
+sentry_init(dsn=ENV.sentry_dsn, environment=ENV.sentry_environment, traces_sample_rate=ENV.sentry_traces_sample_rate)
+
+# /healthz reports the queue unhealthy when the oldest runnable task waited longer than this.
+HEALTHZ_MAX_QUEUE_AGE = 15 * 60
