@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
 
 from accounts import audit
 from accounts.forms import AuthenticatorCodeForm, VerificationCodeForm
@@ -32,6 +33,7 @@ from accounts.two_factor import (
     two_factor_required_for,
     two_factor_verify,
 )
+from cms.ratelimit import limit_reached
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -153,3 +155,18 @@ def lockout_lift_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The lock-out is lifted; the next login attempt is counted afresh."))
     return redirect(reverse("accounts_lockouts"))
+
+
+class LimitedPasswordResetView(WagtailPasswordResetView):
+    """Wagtail's password reset, limited per address and per email (cms.ratelimit): one email per
+    address per window at most, and the visitor is told to wait rather than silently ignored."""
+
+    def form_valid(self, form):
+        if limit_reached(self.request, scope="password_reset", email=form.cleaned_data.get("email", "")):
+            form.add_error(
+                None, _("A reset link was requested a moment ago. Please check your inbox, or wait ten minutes and try again.")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)

@@ -6,9 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import LimitedPasswordResetView
 from search import views as search_views
 
 urlpatterns = [
+    # Ahead of Wagtail's own: the same form, limited per address and per email.
+    path("admin/password_reset/", LimitedPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    # /healthz is answered by cms.health.HealthCheckMiddleware before URL routing.
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
+from cms.ratelimit import limit_reached
 from crm.integrations import stripe as stripe_api
 from crm.services import stripe_portal
 from crm.tasks import stripe_manage_gift_link_task
@@ -59,6 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "manage_sent": "{email} が毎月のご寄付に登録されている場合、変更・停止のためのリンクをお送りしました。"
         "メールが届かない場合は、迷惑メールフォルダもご確認ください。",
         "email_invalid": "メールアドレスを正しく入力してください。",
+        "rate_limited": "短い時間にお申し込みが続いたため、いったん受付を止めています。10分ほどおいてから、もう一度お試しください。",
         "open_title": "毎月のご寄付の管理",
         "open_body": "下のボタンから、Stripe の管理ページを開きます。",
         "open_button": "管理ページを開く",
@@ -92,6 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "manage_sent": "If {email} belongs to a monthly supporter, we have sent it a link to manage the gift. "
         "If nothing arrives, please check your spam folder.",
         "email_invalid": "Please type a valid email address.",
+        "rate_limited": "We have had too many requests from you in a short time. Please wait about ten minutes and try again.",
         "open_title": "Manage your monthly gift",
         "open_body": "The button below opens your page at Stripe, our payment service.",
         "open_button": "Open my gift",
@@ -182,6 +185,8 @@ def donation_checkout(request: HttpRequest, page) -> HttpResponse:
     if errors:
         return _render_form_again(request, page, language=language, errors=errors, status=400)
     assert choice is not None
+    if limit_reached(request, scope="checkout"):
+        return _render_form_again(request, page, language=language, errors=[texts["rate_limited"]], status=429)
     if not stripe_api.is_configured():
         message = page.not_configured_message or texts["not_configured"]
         return _render_form_again(request, page, language=language, errors=[message], status=503)
@@ -281,6 +286,9 @@ def manage_gift(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             context["error"] = texts["email_invalid"]
             return render(request, "home/donation_manage_gift.html", context, status=400)
+        if limit_reached(request, scope="manage_gift", email=email):
+            context["error"] = texts["rate_limited"]
+            return render(request, "home/donation_manage_gift.html", context, status=429)
 
         with translation.override(language):
             link_template = request.build_absolute_uri(reverse("manage_gift_open", args=["TOKEN"]))

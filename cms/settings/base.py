@@ -250,6 +250,14 @@ MAILCHIMP_AUDIENCE_ID = ENV.mailchimp_audience_id
 MAILCHIMP_API_URL = ENV.mailchimp_api_url
 MAILCHIMP_WEBHOOK_SECRET = ENV.mailchimp_webhook_secret
 
+# --- Abuse limits (cms/ratelimit.py): per visitor address and, where the form has one, per email.
+RATE_LIMITS = {
+    "newsletter": {"address": "5/h", "email": "3/h"},
+    "manage_gift": {"address": "10/h", "email": "1/10m"},
+    "checkout": {"address": "20/h"},
+    "password_reset": {"address": "5/h", "email": "1/10m"},
+}
+
 # --- Browser security (cms/security_headers.py) ---
 # Public pages: no inline script or style anywhere, everything from our own origin, no framing.
 SECURE_CSP = {
