@@ -37,8 +37,8 @@ COPY --chown=app:app . /app
 # real SECRET_KEY at run time, so it can never be used to serve requests.
 RUN SECRET_KEY=collectstatic-only-not-a-secret-$(date +%s) ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
- && mkdir -p /app/media \
- && chown -R app:app /app/static /app/media
+ && mkdir -p /app/media /app/private-media \
+ && chown -R app:app /app/static /app/media /app/private-media
 USER app
 EXPOSE 8000
 # /healthz as the load balancer asks it (database and cache; JSON; answered before host checks).

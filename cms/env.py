@@ -89,6 +89,8 @@ class Env:
     media_s3_access_key_id: str = ""
     media_s3_secret_access_key: str = ""
     media_s3_custom_domain: str = ""
+    # Files only the site reads (donor lists waiting for import): a directory web and worker share.
+    private_media_root: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -198,4 +200,5 @@ def load_env() -> Env:
         media_s3_access_key_id=_str("MEDIA_S3_ACCESS_KEY_ID"),
         media_s3_secret_access_key=_str("MEDIA_S3_SECRET_ACCESS_KEY"),
         media_s3_custom_domain=_str("MEDIA_S3_CUSTOM_DOMAIN"),
+        private_media_root=_str("PRIVATE_MEDIA_ROOT"),
     )

@@ -180,10 +180,47 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
+# "default" holds public media (images, documents); "private" holds files only the site itself reads
+# (donor lists waiting to be imported), never served. Both must be shared by the web containers and
+# the workers: a volume mounted on each (docker-compose.yml), or an S3-compatible bucket.
+PRIVATE_MEDIA_ROOT = Path(ENV.private_media_root) if ENV.private_media_root else BASE_DIR / "private-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None, "directory_permissions_mode": 0o700, "file_permissions_mode": 0o600},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media are served by the site itself from MEDIA_ROOT (cms/media.py) unless SERVE_MEDIA=false (the
+# proxy serves the volume) or a bucket is configured (then the bucket, or its CDN domain, serves them).
+SERVE_MEDIA = ENV.serve_media
+MEDIA_ORIGIN = ""
+if ENV.media_s3_bucket:
+    _s3 = {
+        "bucket_name": ENV.media_s3_bucket,
+        "endpoint_url": ENV.media_s3_endpoint_url or None,
+        "region_name": ENV.media_s3_region or None,
+        "access_key": ENV.media_s3_access_key_id or None,
+        "secret_key": ENV.media_s3_secret_access_key or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "media", "custom_domain": ENV.media_s3_custom_domain or None, "querystring_auth": False},
+    }
+    # Private objects: no public ACL, reachable only with the site's credentials.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private", "default_acl": "private", "querystring_auth": True},
+    }
+    SERVE_MEDIA = False
+    if ENV.media_s3_custom_domain:
+        MEDIA_ORIGIN = f"https://{ENV.media_s3_custom_domain}"
+    elif ENV.media_s3_endpoint_url:
+        MEDIA_ORIGIN = ENV.media_s3_endpoint_url.rstrip("/")
+    else:
+        MEDIA_ORIGIN = f"https://{ENV.media_s3_bucket}.s3.amazonaws.com"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -264,7 +301,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com"],
@@ -279,7 +316,7 @@ SECURE_CSP_ADMIN = {
     **SECURE_CSP,
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://www.youtube.com"],
     "frame-ancestors": [CSP.SELF],
 }

@@ -8,6 +8,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"}}
 MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
+STORAGES["private"]["OPTIONS"]["location"] = BASE_DIR / "private-media-test"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # The suite logs staff in with force_login; tests/security turns two-step verification back on.
