@@ -121,7 +121,8 @@ def parse_yen(raw: str) -> int | None:
     """Whole yen from what a visitor types: "3000", "3,000", "¥3,000", "３０００円". None if not whole yen."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
     text = re.sub(r"[\s,¥￥円]", "", text)
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+    # ASCII digits only: `\d` and str.isdigit() also accept "³" or "٣", which int() then refuses or reads.
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def donation_choice_validate(*, data, page, language: str) -> tuple[DonationChoice | None, list[str]]:
@@ -135,7 +136,7 @@ def donation_choice_validate(*, data, page, language: str) -> tuple[DonationChoi
     tier = "custom"
     if raw in ("", "custom"):
         raw = data.get("custom_amount", "")
-    elif str(raw).isdigit() and int(raw) in page.tier_amounts():
+    elif re.fullmatch(r"[0-9]{1,9}", str(raw)) and int(raw) in page.tier_amounts():
         tier = str(int(raw))
     amount = parse_yen(str(raw))
     if not str(raw).strip():
@@ -168,7 +169,7 @@ def _render_form_again(request, page, *, language: str, errors: list[str], statu
     amount = data.get("amount", "")
     context.update(
         selected_frequency=data.get("frequency") or context.get("selected_frequency"),
-        selected_amount=int(amount) if amount.isdigit() else None,
+        selected_amount=int(amount) if re.fullmatch(r"[0-9]{1,9}", amount) else None,
         custom_amount=data.get("custom_amount") if amount in ("", "custom") else None,
         donation_errors=errors,
         text=TEXTS[language],
