@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from accounts import audit
+from accounts.middleware import LAST_SEEN_SESSION_KEY
 
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        # The idle clock starts at login, so the first admin page does not have to save the session.
+        session[LAST_SEEN_SESSION_KEY] = int(time.time())
     audit.staff_event(request=request, user=user, action="accounts.login")
 
 
