@@ -4,11 +4,20 @@ shared cache, and the visitor is told so (429 with a message), never silently dr
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 NEWSLETTER = "/newsletter/"
+
+
+@pytest.fixture(autouse=True)
+def _limits_on(settings):
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _sign_up(client: Client, email: str, address: str, **extra):
