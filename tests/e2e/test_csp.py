@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from home import factories
 from tests.home.conftest import campaign_body
@@ -30,6 +30,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 @pytest.fixture
 def whole_site(db):
     cache.clear()
+    if Collection.get_first_root_node() is None:  # a transactional test elsewhere may have flushed it
+        Collection.add_root(name="Root")
     ja = Locale.objects.get_or_create(language_code="ja")[0]
     en = Locale.objects.get_or_create(language_code="en")[0]
     root = Page.get_first_root_node()
