@@ -38,12 +38,12 @@ COPY --chown=app:app . /app
 # real SECRET_KEY at run time, so it can never be used to serve requests.
 RUN SECRET_KEY=collectstatic-only-not-a-secret-$(date +%s) ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
- && mkdir -p /app/media \
- && chown -R app:app /app/static /app/media
+ && mkdir -p /app/media /app/private-media \
+ && chown -R app:app /app/static /app/media /app/private-media
 USER app
 EXPOSE 8000
-# Asks the admin login page as the proxy would (first allowed host, HTTPS already terminated).
+# /healthz as the load balancer asks it (database and cache; JSON; answered before host checks).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD \
-  python -c "import os, urllib.request as u; h = os.environ['ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.').replace('*', 'health'); u.urlopen(u.Request('http://127.0.0.1:%s/admin/login/' % os.environ.get('PORT', '8000'), headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"
+  python -c "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"
 # Same command line as `make serve`; WEB_CONCURRENCY sets the worker count.
-CMD ["sh", "-c", "exec gunicorn cms.wsgi --bind 0.0.0.0:${PORT} --worker-tmp-dir /dev/shm --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 30 --forwarded-allow-ips '*'"]
+CMD ["sh", "-c", "exec gunicorn cms.wsgi --bind 0.0.0.0:${PORT} --worker-tmp-dir /dev/shm --access-logfile - --logger-class cms.gunicorn_logging.ScrubbedAccessLogger --max-requests 2000 --max-requests-jitter 200 --timeout 30 --forwarded-allow-ips '*'"]

@@ -79,7 +79,7 @@ scheduler: migrate
 serve: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/python manage.py collectstatic --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings.production WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
-	  $(BIN)/gunicorn cms.wsgi --bind $(HOST):$(PORT) --access-logfile - --max-requests 2000 --max-requests-jitter 200 --timeout 30
+	  $(BIN)/gunicorn cms.wsgi --bind $(HOST):$(PORT) --access-logfile - --logger-class cms.gunicorn_logging.ScrubbedAccessLogger --max-requests 2000 --max-requests-jitter 200 --timeout 30
 
 ## the whole test suite (SQLite unless DATABASE_URL is set), plus lint, the architecture contracts
 ## (import-linter, pyproject.toml) and migration checks (all four always run, so one lint error does not

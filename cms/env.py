@@ -27,6 +27,21 @@ def _bool(name: str, default: bool = False) -> bool:
     raise ValueError(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
+def _optional_bool(name: str) -> bool | None:
+    raw = os.environ.get(name)
+    return None if raw is None or raw.strip() == "" else _bool(name)
+
+
+def _int(name: str, default: int | None = None) -> int | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+
+
 def _list(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
     raw = os.environ.get(name)
     if raw is None:
@@ -55,6 +70,27 @@ class Env:
     mailchimp_audience_id: str = ""
     mailchimp_api_url: str = ""
     mailchimp_webhook_secret: str = ""
+    # How many proxies in front of the site append to X-Forwarded-For; None: the settings module
+    # decides (0 in development, 1 in production, which sits behind one TLS proxy).
+    trusted_proxy_count: int | None = None
+    # Staff two-factor authentication (TOTP) is required for superusers and fundraisers.
+    two_factor_required: bool | None = None
+    # "json" (one object per line, for a log collector) or "plain" (for a terminal).
+    log_format: str = ""
+    sentry_dsn: str = ""
+    sentry_environment: str = ""
+    sentry_traces_sample_rate: float = 0.0
+    # Media: served by the site from MEDIA_ROOT (a volume web and worker share) unless an
+    # S3-compatible bucket is configured; SERVE_MEDIA=false hands /media/ to the proxy in front.
+    serve_media: bool = True
+    media_s3_bucket: str = ""
+    media_s3_endpoint_url: str = ""
+    media_s3_region: str = ""
+    media_s3_access_key_id: str = ""
+    media_s3_secret_access_key: str = ""
+    media_s3_custom_domain: str = ""
+    # Files only the site reads (donor lists waiting for import): a directory web and worker share.
+    private_media_root: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -151,4 +187,18 @@ def load_env() -> Env:
         mailchimp_audience_id=_str("MAILCHIMP_AUDIENCE_ID"),
         mailchimp_api_url=_str("MAILCHIMP_API_URL"),
         mailchimp_webhook_secret=_str("MAILCHIMP_WEBHOOK_SECRET"),
+        trusted_proxy_count=_int("TRUSTED_PROXY_COUNT"),
+        two_factor_required=_optional_bool("TWO_FACTOR_REQUIRED"),
+        log_format=_str("LOG_FORMAT").lower(),
+        sentry_dsn=_str("SENTRY_DSN"),
+        sentry_environment=_str("SENTRY_ENVIRONMENT"),
+        sentry_traces_sample_rate=float(_str("SENTRY_TRACES_SAMPLE_RATE", "0") or "0"),
+        serve_media=_bool("SERVE_MEDIA", True),
+        media_s3_bucket=_str("MEDIA_S3_BUCKET"),
+        media_s3_endpoint_url=_str("MEDIA_S3_ENDPOINT_URL"),
+        media_s3_region=_str("MEDIA_S3_REGION"),
+        media_s3_access_key_id=_str("MEDIA_S3_ACCESS_KEY_ID"),
+        media_s3_secret_access_key=_str("MEDIA_S3_SECRET_ACCESS_KEY"),
+        media_s3_custom_domain=_str("MEDIA_S3_CUSTOM_DOMAIN"),
+        private_media_root=_str("PRIVATE_MEDIA_ROOT"),
     )

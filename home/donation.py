@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.ratelimit import limit_reached
 from crm.payments import client as stripe_api
 
 
@@ -136,6 +137,11 @@ def donation_checkout(request: HttpRequest, page: GivingPage) -> HttpResponse:
     choice, errors = donation_choice_validate(data=request.POST, page=page)
     if choice is None:
         return _render_form_again(request, page, errors=errors, status=400)
+    if limit_reached(request, scope="checkout"):
+        message = _(
+            "We have had too many requests from you in a short time. Please wait about ten minutes and try again."
+        )
+        return _render_form_again(request, page, errors=[message], status=429)
     if not stripe_api.is_configured():
         return _render_form_again(request, page, errors=[page.not_configured_text()], status=503)
     with translation.override(language):

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cms.ratelimit import limit_reached
 from crm.payments import client as stripe_api
 from crm.payments.services import portal as stripe_portal
 from crm.payments.tasks import stripe_manage_gift_link_task
@@ -65,6 +66,11 @@ def manage_gift(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             context["error"] = _("Please type a valid email address.")
             return render(request, "home/donation_manage_gift.html", context, status=400)
+        if limit_reached(request, scope="manage_gift", email=email):
+            context["error"] = _(
+                "We have had too many requests from you in a short time. Please wait about ten minutes and try again."
+            )
+            return render(request, "home/donation_manage_gift.html", context, status=429)
 
         link_template = request.build_absolute_uri(reverse("manage_gift_open", args=["TOKEN"]))
         # The lookup and the email happen in a task: same answer and same timing for any address.

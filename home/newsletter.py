@@ -1,23 +1,21 @@
 """The newsletter sign-up form: /newsletter/ and /en/newsletter/. Works without JavaScript.
 
 The same thank-you page follows whether or not the address was known, so the form cannot be used
-to find out who is a supporter. A honeypot field and a per-IP rate limit keep bots out.
+to find out who is a supporter. A honeypot field and the shared limiter (cms.ratelimit: per visitor
+address and per email, counted in the cache every process shares) keep bots out.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from cms.ratelimit import limit_reached
 from crm.mailing.services.newsletter import newsletter_confirms_by_email, newsletter_signup
-
-RATE_LIMIT = 5  # sign-ups per IP address per window
-RATE_WINDOW_SECONDS = 3600
 
 
 class NewsletterForm(forms.Form):
@@ -31,28 +29,13 @@ class NewsletterForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request: HttpRequest) -> bool:
-    key = f"newsletter-signup:{_client_ip(request)}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
-
-
 @require_http_methods(["GET", "POST"])
 def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
     language = "en" if get_language() == "en" else "ja"
     context = {"confirms_by_email": newsletter_confirms_by_email()}
     if request.method == "POST":
         form = NewsletterForm(request.POST)
-        if _rate_limited(request):
+        if limit_reached(request, scope="newsletter", email=str(request.POST.get("email", ""))[:254]):
             context.update(form=form, rate_limited=True)
             return render(request, "home/newsletter_form.html", context, status=429)
         if form.is_valid():

@@ -3,9 +3,12 @@
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from cms.env import load_env
+from cms.logging import logging_config
+from cms.sentry import sentry_init
 
 ENV = load_env()
 
@@ -16,6 +19,7 @@ INSTALLED_APPS = [
     "home",
     "search",
     "crm",
+    "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -43,10 +47,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    # /healthz for the load balancer, answered before host checks and the HTTPS redirect.
+    "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CSP and Permissions-Policy; before the campaign-page cache so cached pages get them too.
+    "cms.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "home.middleware.CampaignPageCacheMiddleware",  # cached campaign page before sessions/csrf/locale
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,9 +66,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -70,6 +87,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -108,10 +126,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PublishedPasswordValidator"},
 ]
+
+# --- Staff accounts (accounts/) ---
+# django-axes: after 5 failed logins the account, and separately the address, is locked for an hour;
+# a superuser lifts it under Settings → Login lock-outs (or `manage.py axes_reset_username NAME`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cms.client_address.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Two-step verification: required for superusers and these groups (others may turn it on).
+TWO_FACTOR_REQUIRED = ENV.two_factor_required if ENV.two_factor_required is not None else True
+TWO_FACTOR_REQUIRED_GROUPS = ["Fundraising"]
+OTP_TOTP_ISSUER = "WELgee"
+# Staff sessions: at most 10 hours (a working day), and logged out after 30 idle minutes.
+SESSION_COOKIE_AGE = 10 * 60 * 60
+STAFF_IDLE_TIMEOUT = 30 * 60
+SESSION_COOKIE_HTTPONLY = True
+# The demo admin's password is printed in the README: it may never be set where it matters, and
+# `check --deploy` reports any staff account still using it.
+PUBLISHED_DEMO_PASSWORDS = ("welgee-demo-admin",)
+DEMO_DATA_ALLOWED = True
+# Number of proxies in front of the site that append to X-Forwarded-For (cms/client_address.py).
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count if ENV.trusted_proxy_count is not None else 0
 
 # Japanese is the site's default language and lives at "/"; English at "/en/".
 LANGUAGE_CODE = "ja"
@@ -137,10 +185,47 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
+# "default" holds public media (images, documents); "private" holds files only the site itself reads
+# (donor lists waiting to be imported), never served. Both must be shared by the web containers and
+# the workers: a volume mounted on each (docker-compose.yml), or an S3-compatible bucket.
+PRIVATE_MEDIA_ROOT = Path(ENV.private_media_root) if ENV.private_media_root else BASE_DIR / "private-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None, "directory_permissions_mode": 0o700, "file_permissions_mode": 0o600},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media are served by the site itself from MEDIA_ROOT (cms/media.py) unless SERVE_MEDIA=false (the
+# proxy serves the volume) or a bucket is configured (then the bucket, or its CDN domain, serves them).
+SERVE_MEDIA = ENV.serve_media
+MEDIA_ORIGIN = ""
+if ENV.media_s3_bucket:
+    _s3 = {
+        "bucket_name": ENV.media_s3_bucket,
+        "endpoint_url": ENV.media_s3_endpoint_url or None,
+        "region_name": ENV.media_s3_region or None,
+        "access_key": ENV.media_s3_access_key_id or None,
+        "secret_key": ENV.media_s3_secret_access_key or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "media", "custom_domain": ENV.media_s3_custom_domain or None, "querystring_auth": False},
+    }
+    # Private objects: no public ACL, reachable only with the site's credentials.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private", "default_acl": "private", "querystring_auth": True},
+    }
+    SERVE_MEDIA = False
+    if ENV.media_s3_custom_domain:
+        MEDIA_ORIGIN = f"https://{ENV.media_s3_custom_domain}"
+    elif ENV.media_s3_endpoint_url:
+        MEDIA_ORIGIN = ENV.media_s3_endpoint_url.rstrip("/")
+    else:
+        MEDIA_ORIGIN = f"https://{ENV.media_s3_bucket}.s3.amazonaws.com"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -215,11 +300,54 @@ MAILCHIMP_AUDIENCE_ID = ENV.mailchimp_audience_id
 MAILCHIMP_API_URL = ENV.mailchimp_api_url
 MAILCHIMP_WEBHOOK_SECRET = ENV.mailchimp_webhook_secret
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+# --- Abuse limits (cms/ratelimit.py): per visitor address and, where the form has one, per email.
+RATE_LIMITS = {
+    "newsletter": {"address": "5/h", "email": "3/h"},
+    "manage_gift": {"address": "10/h", "email": "1/10m"},
+    "checkout": {"address": "20/h"},
+    "password_reset": {"address": "5/h", "email": "1/10m"},
 }
+
+# --- Browser security (cms/security_headers.py) ---
+# Public pages: no inline script or style anywhere, everything from our own origin, no framing.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin: Wagtail 8 still writes inline styles and a few inline scripts, so those are allowed
+# there (and only there); everything else is as strict as the public site. Previews frame the site.
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://www.youtube.com"],
+    "frame-ancestors": [CSP.SELF],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Logs: plain lines for a terminal, JSON lines (LOG_FORMAT=json, production's default) for a
+# collector; either way emails, phone numbers and URL secrets are masked (cms/logging.py).
+LOGGING = logging_config(log_format=ENV.log_format or "plain")
+
+# Error reports to Sentry when SENTRY_DSN is set, personal data scrubbed (cms/sentry.py).
+sentry_init(dsn=ENV.sentry_dsn, environment=ENV.sentry_environment, traces_sample_rate=ENV.sentry_traces_sample_rate)
+
+# /healthz reports the queue unhealthy when the oldest runnable task waited longer than this.
+HEALTHZ_MAX_QUEUE_AGE = 15 * 60

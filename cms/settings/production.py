@@ -5,6 +5,8 @@ from cms.env import parse_email_url
 from .base import *  # noqa: F403
 
 DEBUG = False
+# The demo site comes with an admin whose password is in the README: never here.
+DEMO_DATA_ALLOWED = False
 
 # Production refuses to start on defaults: every secret comes from the environment.
 if not ENV.secret_key:  # noqa: F405
@@ -22,6 +24,10 @@ STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStati
 # The site sits behind a TLS-terminating proxy (load balancer, Caddy, nginx) that sets this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = ENV.secure_ssl_redirect  # noqa: F405
+# One TLS proxy in front unless TRUSTED_PROXY_COUNT says otherwise (cms/client_address.py).
+TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count if ENV.trusted_proxy_count is not None else 1  # noqa: F405
+# A log collector reads JSON lines (LOG_FORMAT=plain for a terminal).
+LOGGING = logging_config(log_format=ENV.log_format or "json")  # noqa: F405
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -25,7 +25,7 @@ from crm.imports.services.jobs import (
     import_job_cancel,
     import_job_confirm,
     import_job_start,
-    job_file,
+    job_file_exists,
 )
 
 IMPORT_PERMISSION = "crm.add_donor"
@@ -103,7 +103,7 @@ class DonorImportJobView(DonorImportBase):
             job=job,
             page_subtitle=job.filename,
             refresh_seconds=REFRESH_SECONDS if job.is_running else None,
-            file_kept=job.stage == DonorImportJob.Stage.CHECKED and job_file(job).is_file(),
+            file_kept=job.stage == DonorImportJob.Stage.CHECKED and job_file_exists(job),
         )
         return self.render_to_response(context)
 

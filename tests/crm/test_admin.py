@@ -298,7 +298,9 @@ def test_create_and_edit_are_in_the_audit_log(admin_client):
         },
     )
     assert response.status_code == 302
-    actions = set(ModelLogEntry.objects.filter(object_id=str(donor.pk)).values_list("action", flat=True))
+    # (staff logins are logged on the user, whose id may equal the donor's)
+    entries = ModelLogEntry.objects.filter(object_id=str(donor.pk)).exclude(action__startswith="accounts.")
+    actions = set(entries.values_list("action", flat=True))
     assert actions == {"wagtail.create", "wagtail.edit"}
     history = listed(admin_client.get(reverse("crm_donor:history", args=[donor.pk])))
     assert "fundraiser" in history

@@ -27,8 +27,12 @@ def staff(name: str, group: str) -> User:
 
 @pytest.fixture(autouse=True)
 def upload_dir(settings, tmp_path):
-    settings.CRM_IMPORT_DIR = str(tmp_path)
-    return tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    (tmp_path / "imports").mkdir()
+    return tmp_path / "imports"
 
 
 @pytest.fixture

@@ -47,7 +47,8 @@ def test_visitor_gets_suggestions_then_highlighted_results(page, stories):
     page.goto("/search/")
     page.locator("#search-query").press_sequentially("難民", delay=50)
     # The script fills the datalist from the autocomplete endpoint.
-    page.wait_for_function("document.querySelectorAll('#search-suggestions option').length > 0")
+    # (a locator wait: wait_for_function evaluates a string, which the site's CSP rightly forbids)
+    page.locator("#search-suggestions option").first.wait_for(state="attached")
     suggestions = page.locator("#search-suggestions option").evaluate_all("os => os.map(o => o.value)")
     assert stories.title in suggestions
 

@@ -1,7 +1,8 @@
 """Admin imports as background jobs: upload -> dry run (preview) -> confirm -> import.
 
-The uploaded file waits in a private directory (never MEDIA_ROOT, which is public) named by the job's
-id, and is deleted once imported or canceled; previews nobody confirmed are forgotten after a day.
+The uploaded file waits in the "private" storage (settings.STORAGES: a volume or bucket prefix that
+the web containers and the workers share, never served like MEDIA), named by the job's id, and is
+deleted once imported or canceled; previews nobody confirmed are forgotten after a day.
 Progress is written every few hundred rows so the job page can show it; a failure is kept on the job
 with its message, and re-importing the same file is safe (donors are matched by email and gifts by
 their reference), so nothing is lost or doubled when the worker stops halfway.
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import translation
@@ -33,24 +33,36 @@ PROGRESS_EVERY_ROWS = 500
 Stage = DonorImportJob.Stage
 
 
-def upload_dir() -> Path:
-    path = Path(getattr(settings, "CRM_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "welgee-crm-imports")
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+UPLOADS_PREFIX = "imports"
 
 
-def job_file(job: DonorImportJob) -> Path:
-    return upload_dir() / f"{job.pk}.csv"
+def upload_storage() -> Storage:
+    return storages["private"]
+
+
+def job_file(job: DonorImportJob) -> str:
+    """The upload's name in the private storage."""
+    return f"{UPLOADS_PREFIX}/{job.pk}.csv"
+
+
+def job_file_exists(job: DonorImportJob) -> bool:
+    return upload_storage().exists(job_file(job))
 
 
 def forget_abandoned_uploads() -> int:
-    """Donor lists are personal data: files nobody confirmed don't stay on disk past a day."""
+    """Donor lists are personal data: files nobody confirmed don't stay in storage past a day."""
+    storage = upload_storage()
     cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
     removed = 0
-    for old in upload_dir().glob("*.csv"):
+    try:
+        _dirs, names = storage.listdir(UPLOADS_PREFIX)
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        path = f"{UPLOADS_PREFIX}/{name}"
         try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
+            if name.endswith(".csv") and storage.get_modified_time(path).timestamp() < cutoff:
+                storage.delete(path)
                 removed += 1
         except FileNotFoundError:
             pass
@@ -75,11 +87,10 @@ def import_job_start(*, upload: UploadedFile, user) -> DonorImportJob:
     forget_abandoned_uploads()
     job = DonorImportJob.objects.create(filename=upload.name[:255], uploaded_by=user)
     lines, last = 0, b"\n"
-    with job_file(job).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-            lines += chunk.count(b"\n")
-            last = chunk[-1:] or last
+    for chunk in upload.chunks():
+        lines += chunk.count(b"\n")
+        last = chunk[-1:] or last
+    upload_storage().save(job_file(job), upload)
     lines += last != b"\n"  # a last line without its newline is still a row
     job.rows_expected = max(lines - 1, 0)  # the header is not a row
     job.save(update_fields=["rows_expected"])
@@ -89,7 +100,7 @@ def import_job_start(*, upload: UploadedFile, user) -> DonorImportJob:
 
 def import_job_confirm(*, job: DonorImportJob) -> bool:
     """Start the real import once; a second confirmation (double click, second tab) does nothing."""
-    if not job_file(job).is_file():
+    if not job_file_exists(job):
         return False
     started = DonorImportJob.objects.filter(pk=job.pk, stage=Stage.CHECKED).update(
         stage=Stage.IMPORTING, rows_done=0
@@ -102,7 +113,7 @@ def import_job_confirm(*, job: DonorImportJob) -> bool:
 def import_job_cancel(*, job: DonorImportJob) -> bool:
     canceled = DonorImportJob.objects.filter(pk=job.pk, stage=Stage.CHECKED).update(stage=Stage.CANCELED)
     if canceled:
-        job_file(job).unlink(missing_ok=True)
+        upload_storage().delete(job_file(job))
     return bool(canceled)
 
 
@@ -121,7 +132,7 @@ def _run(*, job_id: str, dry_run: bool) -> None:
     if job is None or job.stage != expected:
         return  # canceled, or already handled by an earlier delivery of this task
     path = job_file(job)
-    if not path.is_file():
+    if not upload_storage().exists(path):
         _fail(job, "The uploaded file is no longer there (older than a day?). Upload it again.")
         return
 
@@ -135,7 +146,7 @@ def _run(*, job_id: str, dry_run: bool) -> None:
 
     try:
         # Row errors are stored as text: write them in the language of the fundraiser who will read them.
-        with translation.override(_language_of(job.uploaded_by)), path.open("rb") as stream:
+        with translation.override(_language_of(job.uploaded_by)), upload_storage().open(path, "rb") as stream:
             report = import_donors(
                 stream=stream,
                 filename=job.filename,
@@ -154,10 +165,10 @@ def _run(*, job_id: str, dry_run: bool) -> None:
         if report.file_error:
             fields["stage"] = Stage.FAILED
             fields["error"] = report.file_error
-            path.unlink(missing_ok=True)
+            upload_storage().delete(path)
     else:
         fields.update(result=report_as_json(report), stage=Stage.DONE)
-        path.unlink(missing_ok=True)
+        upload_storage().delete(path)
     DonorImportJob.objects.filter(pk=job.pk).update(**fields)
 
 

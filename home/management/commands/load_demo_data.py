@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from home.demo.loader import demo_admin_ensure, demo_site_load, member_counter_go_live
 
@@ -34,6 +34,9 @@ class Command(BaseCommand):
     def handle(
         self, *args, refresh: bool = False, skip_crm: bool = False, skip_index: bool = False, **options
     ):
+        if not settings.DEMO_DATA_ALLOWED:
+            # The demo admin's password is published: it must never exist on a real site.
+            raise CommandError("load_demo_data refuses to run under production settings (DEMO_DATA_ALLOWED is off).")
         started = time.perf_counter()
         # Wagtail logs every page created and published; for a whole site that is noise.
         wagtail_logger = logging.getLogger("wagtail")
