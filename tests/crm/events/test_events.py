@@ -28,7 +28,7 @@ from crm.events.services import (
 )
 from crm.factories import DonorFactory
 from crm.models import Donor, Event, EventEmail, EventInvitation, Interaction, Segment
-from crm.segments import donors_matching
+from crm.segments.rules import donors_matching
 
 pytestmark = pytest.mark.django_db
 
