@@ -22,6 +22,8 @@ MAILCHIMP_PUSH = "15 * * * *"  # hourly: incremental, so an unchanged CRM costs 
 MAILCHIMP_RECONCILE = "30 3 * * *"  # nightly, when nobody is editing
 FACEBOOK_GROUP = "0 9 * * *"  # reminders arrive in the morning
 TASK_RESULTS_PRUNE = "0 4 * * *"
+RECEIPTS_NEW_GIFTS = "*/10 * * * *"  # receipts within minutes of a gift; refunds void theirs
+ANNUAL_RECEIPTS = "0 10 15 1 *"  # 15 January, 10:00: last year's annual statements (resumes if stopped)
 
 
 @cron(MAILCHIMP_PUSH)
@@ -62,3 +64,25 @@ def task_results_prune_scheduled_task() -> None:
     from django.core.management import call_command
 
     call_command("prune_db_task_results", min_age_days=30, verbosity=0)
+
+
+@cron(RECEIPTS_NEW_GIFTS)
+@task()
+def receipts_new_gifts_scheduled_task() -> dict[str, int]:
+    """Receipts, thank-you status and personal thanks for new gifts; voids for refunded ones."""
+    from crm.receipts.services import gifts_acknowledge, receipts_follow_refunds
+
+    counts = gifts_acknowledge()
+    counts["voided"] = receipts_follow_refunds()
+    return counts
+
+
+@cron(ANNUAL_RECEIPTS)
+@task()
+def annual_receipts_scheduled_task() -> int:
+    """Start (or resume) the annual statements of the year before."""
+    from django.utils import timezone
+
+    from crm.receipts.services import annual_run_start
+
+    return annual_run_start(year=timezone.localdate().year - 1).pk

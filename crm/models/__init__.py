@@ -43,3 +43,24 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         ):
             globals()[_name] = _value
             __all__.append(_name)
+
+# Feature folders' models, imported by name (crm/receipts).
+from crm.receipts.models import (  # noqa: E402
+    AnnualReceiptRun,
+    PersonalThanks,
+    PrintBatch,
+    Receipt,
+    ReceiptCounter,
+    ReceiptDispatch,
+    ReceiptSettings,
+)
+
+__all__ += [
+    "AnnualReceiptRun",
+    "PersonalThanks",
+    "PrintBatch",
+    "Receipt",
+    "ReceiptCounter",
+    "ReceiptDispatch",
+    "ReceiptSettings",
+]
