@@ -25,6 +25,16 @@ def register_crm_log_actions(actions):
     actions.register_action("crm.import", _("Import"), _("Created or updated by an import"))
 
 
+# --- Receipts (crm/receipts): its own menu; the lead moves it into the static menu list. -----------
+@hooks.register("register_admin_viewset")
+def register_receipts_viewsets():
+    from crm.receipts.viewsets import ReceiptsViewSetGroup
+
+    return ReceiptsViewSetGroup()
+
+
+# --- end of Receipts ------------------------------------------------------------------------------
+
 # Each CRM part (import, Stripe events, Mailchimp, invitations) keeps its admin hooks in its own
 # crm/wagtail_hooks_<part>.py; Wagtail only imports wagtail_hooks.py, so load the parts from here.
 for _part in pkgutil.iter_modules([str(Path(__file__).parent)]):

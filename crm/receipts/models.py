@@ -422,6 +422,10 @@ class Receipt(models.Model):
         return self.number
 
     @property
+    def amount_display(self) -> str:
+        return f"¥{self.amount:,}" if self.currency == "JPY" else f"{self.amount:,} {self.currency}"
+
+    @property
     def is_voided(self) -> bool:
         return self.status == self.Status.VOIDED
 

@@ -68,7 +68,11 @@ def receipt_recipient(donor: Donor) -> tuple[str, bool]:
         company = donor.company
         name = company.name_en if donor.preferred_language == "en" and company.name_en else company.name
         return name, True
-    return donor.receipt_name or donor.display_name, False
+    if donor.receipt_name:
+        return donor.receipt_name, False
+    if donor.preferred_language == "en" and donor.given_name and donor.family_name and not donor.erased_at:
+        return f"{donor.given_name} {donor.family_name}", False  # Lee Brown, not Brown Lee
+    return donor.display_name, False
 
 
 def receipt_delivery(donor: Donor) -> str:

@@ -145,7 +145,8 @@ def test_delivery_follows_the_donor_and_post_goes_into_a_batch_in_postal_code_or
         (False, True, False),
         (False, False, True),
     ]
-    assert Interaction.objects.filter(donor=south, summary__contains="post").exists()
+    number = Receipt.objects.get(donor=south).number
+    assert Interaction.objects.filter(donor=south, summary__contains=f"{number} を郵送").exists()
     assert services.print_batch_create() is None
 
 
@@ -185,4 +186,4 @@ def test_donor_choice_is_recorded_on_the_timeline():
     donor = DonorFactory()
     services.receipt_delivery_choose(donor=donor, delivery="post")
     assert Donor.objects.get(pk=donor.pk).receipt_delivery == "post"
-    assert Interaction.objects.filter(donor=donor, summary__contains="Receipts").exists()
+    assert Interaction.objects.filter(donor=donor, summary__contains="領収書: 郵送で").exists()
