@@ -17,9 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reportlab import rl_config
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from crm.documents.fonts import register_japanese_fonts
@@ -66,6 +68,10 @@ LABELS = {
 }
 
 RED = Color(0.75, 0.1, 0.1)
+
+# Binary (not ASCII85) streams: a third smaller, and encoding them was a tenth of the time a page
+# takes. Email attachments are base64-encoded anyway.
+rl_config.useA85 = 0
 
 
 def format_date(value: datetime.date, language: str) -> str:
@@ -133,13 +139,27 @@ def _seal_reader(image_id: int, file_name: str) -> ImageReader:
     return ImageReader(picture)
 
 
+@lru_cache(maxsize=1)
+def _receipt_font() -> str:
+    """The face every document uses, registered once per process.
+
+    ReportLab subsets the font for each document and, doing so, copies whole tables out of the
+    font file each time (IPAex Mincho's glyph table is megabytes): the tables never change, so the
+    face keeps the copies it made. That is a fifth of the time an annual statement takes.
+    """
+    mincho, _gothic = register_japanese_fonts()
+    face = pdfmetrics.getFont(mincho).face
+    face.get_table = lru_cache(maxsize=32)(face.get_table)
+    return mincho
+
+
 class ReceiptDocument:
     """Draws receipts onto pages of one PDF: one for a download or an email, many for a print batch."""
 
     width, height = A4
 
     def __init__(self, *, settings, title: str = "") -> None:
-        self.font, _gothic = register_japanese_fonts()
+        self.font = _receipt_font()
         self.settings = settings
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, pageCompression=1, invariant=1)

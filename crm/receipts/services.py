@@ -121,7 +121,9 @@ def receipt_issue_for_gift(*, donation: Donation, issued_on: datetime.date | Non
 
     Only for a gift the NPO keeps money of (succeeded, not wholly refunded); the amount is what it keeps.
     """
-    donation = Donation.objects.select_for_update().select_related("donor__company").get(pk=donation.pk)
+    donation = (
+        Donation.objects.select_for_update(of=("self",)).select_related("donor__company").get(pk=donation.pk)
+    )
     existing = Receipt.objects.filter(
         donation=donation, kind=Receipt.Kind.GIFT, status=Receipt.Status.ISSUED
     ).first()
@@ -447,7 +449,7 @@ def print_batch_create(
 ) -> PrintBatch | None:
     """Gather receipts waiting for the post into one batch (none waiting: no batch)."""
     queryset = receipts if receipts is not None else receipts_waiting_for_post()
-    ids = list(queryset.select_for_update().values_list("pk", flat=True))
+    ids = list(queryset.select_for_update(of=("self",)).values_list("pk", flat=True))
     if not ids:
         return None
     now = timezone.now()
