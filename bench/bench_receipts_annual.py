@@ -136,7 +136,7 @@ def run(donors: int = 100_000, database_url: str | None = None, workers: int = 2
         senders = [_child(_DELIVER, env) for _ in range(workers)]
         results = [_wait(p) for p in senders]
         deliver_wall = time.perf_counter() - started
-        batch, batch_wall, batch_cpu = _timed(_BATCH, env)
+        batch, batch_wall, _batch_cpu = _timed(_BATCH, env)
         total_wall = issue_wall + deliver_wall + batch_wall
         return {
             "database": "postgresql" if url.startswith("postgres") else "sqlite",
