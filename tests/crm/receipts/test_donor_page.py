@@ -88,3 +88,11 @@ def test_forged_or_expired_links_are_refused(client):
     with time_machine.travel(NOW + datetime.timedelta(days=91), tick=False):
         assert client.get(reverse("receipts_donor_page", args=[token])).status_code == 410
     assert client.get(reverse("receipts_donor_page", args=[token + "x"])).status_code == 410
+
+
+def test_the_monthly_gift_self_service_page_links_to_the_donors_own_page(client):
+    japanese = client.get("/donate/manage/").content.decode()
+    assert 'href="/my-gifts/?lang=ja"' in japanese and "ご寄付の記録と領収書" in japanese
+    english = client.get("/en/donate/manage/").content.decode()
+    assert 'href="/my-gifts/?lang=en"' in english and "Your gifts and receipts" in english
+    assert "ご寄付に使ったメールアドレス" in client.get("/my-gifts/?lang=ja").content.decode()
