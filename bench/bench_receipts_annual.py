@@ -94,7 +94,9 @@ print(json.dumps({"status": run.status, "emails_sent": run.emails_sent, "emails_
 
 
 def _child(code: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _wait(proc: subprocess.Popen) -> tuple[dict, float]:
@@ -111,7 +113,9 @@ def _timed(code: str, env: dict) -> tuple[dict, float, float]:
     return result, time.perf_counter() - started, cpu
 
 
-def run(donors: int = 100_000, database_url: str | None = None, workers: int = 2, reuse: bool = False) -> dict:
+def run(
+    donors: int = 100_000, database_url: str | None = None, workers: int = 2, reuse: bool = False
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_receipts_") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'receipts.sqlite3'}"
         env = {
@@ -123,10 +127,19 @@ def run(donors: int = 100_000, database_url: str | None = None, workers: int = 2
         if not (reuse and url.startswith("postgres")):
             if url.startswith("postgres"):
                 _recreate_postgres(url)
-            subprocess.run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True, capture_output=True)
+            subprocess.run(
+                [PYTHON, "manage.py", "migrate", "--verbosity", "0"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             subprocess.run(
                 [PYTHON, "manage.py", "seed_crm", "--donors", str(donors), "--seed", "1"],
-                cwd=ROOT, env=env, check=True, capture_output=True,
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
             )
         prepared, _wall, _cpu = _timed(_PREPARE, env)
         load = os.getloadavg()[0]

@@ -25,7 +25,9 @@ def load_receipts_demo(*, as_of: dt.datetime, domain: str) -> dict[str, int]:
         Donor.objects.filter(pk=ids[1]).update(receipt_delivery=Donor.ReceiptDelivery.NONE)
         joint = Donor.objects.get(pk=ids[2])
         if not joint.receipt_name and joint.preferred_language == "ja":
-            Donor.objects.filter(pk=joint.pk).update(receipt_name=f"{joint.family_name} {joint.given_name}・花子")
+            Donor.objects.filter(pk=joint.pk).update(
+                receipt_name=f"{joint.family_name} {joint.given_name}・花子"
+            )
         # Gifts from before thanks were tracked here: cards were thanked by email, transfers by letter.
         window = as_of - services.NEW_GIFT_WINDOW
         gifts = Donation.objects.filter(donor_id__in=ids, received_at__lt=window, thank_you_status="to_thank")
@@ -50,7 +52,9 @@ def load_receipts_demo(*, as_of: dt.datetime, domain: str) -> dict[str, int]:
     made = []
     for gift in recent.order_by("received_at", "pk"):
         with transaction.atomic():
-            receipt = services.receipt_issue_for_gift(donation=gift, issued_on=timezone.localdate(gift.received_at))
+            receipt = services.receipt_issue_for_gift(
+                donation=gift, issued_on=timezone.localdate(gift.received_at)
+            )
             services._personal_thanks_open(donation=gift, large_from=config.large_gift_jpy)
         made.append(receipt)
     _record_as_emailed(Receipt.objects.filter(pk__in=[r.pk for r in made], delivery=Receipt.Delivery.EMAIL))
@@ -65,17 +69,28 @@ def load_receipts_demo(*, as_of: dt.datetime, domain: str) -> dict[str, int]:
     if not open_transfers.exists():
         for donor_id in ids[3:8]:
             Donation.objects.create(
-                donor_id=donor_id, amount=10000, method=Donation.Method.BANK_TRANSFER, received_at=as_of - dt.timedelta(days=2)
+                donor_id=donor_id,
+                amount=10000,
+                method=Donation.Method.BANK_TRANSFER,
+                received_at=as_of - dt.timedelta(days=2),
             )
     recent_cards = list(
-        Donation.objects.filter(donor_id__in=ids, received_at__gte=window, method="card").values_list("pk", flat=True)[:6]
+        Donation.objects.filter(donor_id__in=ids, received_at__gte=window, method="card").values_list(
+            "pk", flat=True
+        )[:6]
     )
     services.thank_you_mark(donation_ids=recent_cards[:2], status=Donation.ThankYouStatus.CALL)
     services.thank_you_mark(donation_ids=recent_cards[2:3], status=Donation.ThankYouStatus.DO_NOT_THANK)
     services.thank_you_mark(donation_ids=recent_cards[3:4], status=Donation.ThankYouStatus.TO_THANK)
     done = PersonalThanks.objects.filter(donation__donor_id__in=ids).order_by("pk").first()
-    if done is not None and done.done_at is None and PersonalThanks.objects.filter(done_at__isnull=True).count() > 3:
-        services.personal_thanks_done(thanks=done, how="call", note="デモ: お電話でお礼 / demo: thanked by phone")
+    if (
+        done is not None
+        and done.done_at is None
+        and PersonalThanks.objects.filter(done_at__isnull=True).count() > 3
+    ):
+        services.personal_thanks_done(
+            thanks=done, how="call", note="デモ: お電話でお礼 / demo: thanked by phone"
+        )
     return {"receipts": Receipt.objects.filter(donor_id__in=ids).count()}
 
 
