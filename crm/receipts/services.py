@@ -638,7 +638,10 @@ def _annual_issue(run: AnnualReceiptRun) -> None:
         updated_at=timezone.now(),
         error="",
     )
-    donor_ids = Donor.objects.filter(pk__in=givers).order_by("pk").values_list("pk", flat=True)
+    # Walk donors in id order and probe each one's gifts (an index lookup), so a chunk costs its
+    # own 2,000 donors rather than a DISTINCT over the year's million gifts every time.
+    gave = _annual_gifts(run.year).filter(donor_id=OuterRef("pk"))
+    donor_ids = Donor.objects.filter(Exists(gave)).order_by("pk").values_list("pk", flat=True)
     cursor = run.issued_up_to_donor_id
     while True:
         chunk = list(donor_ids.filter(pk__gt=cursor)[:ANNUAL_ISSUE_CHUNK])
