@@ -156,7 +156,13 @@ class Donation(models.Model):
     )
     # Receipts and thanks (crm/receipts). Empty for gifts recorded before thanks were tracked.
     thank_you_status = models.CharField(
-        _("thank-you"), max_length=12, choices=ThankYouStatus.choices, default=ThankYouStatus.TO_THANK, blank=True
+        _("thank-you"),
+        max_length=12,
+        choices=ThankYouStatus.choices,
+        default=ThankYouStatus.TO_THANK,
+        # Rows inserted by raw SQL (bulk loads of history) are not new gifts to thank.
+        db_default="",
+        blank=True,
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 

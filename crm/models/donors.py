@@ -98,17 +98,20 @@ class Donor(models.Model):
         max_length=5,
         choices=ReceiptDelivery.choices,
         default=ReceiptDelivery.EMAIL,
+        db_default=ReceiptDelivery.EMAIL,
         help_text=_("By email goes by post instead when the donor has no email address."),
     )
     receipt_name = models.CharField(
         _("name on receipts and letters"),
         max_length=200,
         blank=True,
+        db_default="",
         help_text=_("Empty: the donor's name. Joint names separated by ・, e.g. 山田 太郎・花子."),
     )
     receipt_to_company = models.BooleanField(
         _("receipts to the company"),
         default=False,
+        db_default=False,
         help_text=_("Make receipts out to the donor's company (御中) instead of the donor (様)."),
     )
     notes = models.TextField(_("notes"), blank=True)
