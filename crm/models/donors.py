@@ -105,6 +105,7 @@ class Donor(models.Model):
         _("name on receipts and letters"),
         max_length=200,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Empty: the donor's name. Joint names separated by ・, e.g. 山田 太郎・花子."),
     )
