@@ -46,6 +46,9 @@ class CrmConfig(AppConfig):
         from crm.mailings import services as mailings
         from crm.payments import receivers as payments
         from crm.payments.signals import first_gift_recorded, membership_ended, subscription_recorded
+        from crm.receipts import receivers as receipts
+        from crm.receipts import signals as receipt_signals
+        from crm.receipts.models import AnnualReceiptRun, Receipt
 
         post_migrate.connect(_ensure_staff_groups, sender=self, dispatch_uid="crm.ensure_staff_groups")
         # On SQLite a migration that rebuilds a table drops its triggers: put them back after migrate.
@@ -78,10 +81,23 @@ class CrmConfig(AppConfig):
 
         # The donor form (and every save) fills a blank prefecture and city from the postal code; APPI
         # erasure reaches the mailings' copies of the address (returned mail, printed envelopes).
-        pre_save.connect(mailings.donor_address_fill_receiver, sender=Donor, dispatch_uid="crm.mailings.address_fill")
+        pre_save.connect(
+            mailings.donor_address_fill_receiver, sender=Donor, dispatch_uid="crm.mailings.address_fill"
+        )
         post_save.connect(mailings.donor_erased_receiver, sender=Donor, dispatch_uid="crm.mailings.erased")
 
-        event_email_due.connect(events.event_email_queue, sender=EventInvitation, dispatch_uid="crm.event_email")
+        receipt_signals.receipt_email_due.connect(
+            receipts.receipt_email_queue, sender=Receipt, dispatch_uid="crm.receipt_email"
+        )
+        receipt_signals.annual_run_due.connect(
+            receipts.annual_run_queue, sender=AnnualReceiptRun, dispatch_uid="crm.annual_run"
+        )
+        receipt_signals.annual_run_delivery_due.connect(
+            receipts.annual_run_delivery_queue, sender=AnnualReceiptRun, dispatch_uid="crm.annual_run_deliver"
+        )
+        event_email_due.connect(
+            events.event_email_queue, sender=EventInvitation, dispatch_uid="crm.event_email"
+        )
 
         newsletter_signup_received.connect(
             mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"

@@ -199,6 +199,11 @@ def load_crm_demo(*, stdout=None) -> None:
     load_mailings_demo(as_of=as_of, segment=members_segment())
     load_events_demo(as_of=as_of)
 
+    # Receipts and thanks (crm/receipts): last year's statements, recent receipts, the thank-you queue.
+    from crm.receipts.demo import load_receipts_demo
+
+    load_receipts_demo(as_of=as_of, domain=DEMO_DOMAIN)
+
     if stdout is not None:
         stdout.write(
             f"CRM demo: {len(donors)} donors added ({len(existing)} already there), "

@@ -11,9 +11,19 @@ from crm.interactions.models import Interaction
 from crm.mailing.models import MailchimpMemberState, MailchimpSyncRun
 from crm.mailings.models import Mailing, MailingPiece, ReturnedMail
 from crm.payments.models import ManageGiftLinkUse, StripeEvent, StripeSubscriptionClock
+from crm.receipts.models import (
+    AnnualReceiptRun,
+    PersonalThanks,
+    PrintBatch,
+    Receipt,
+    ReceiptCounter,
+    ReceiptDispatch,
+    ReceiptSettings,
+)
 from crm.segments.models import Segment
 
 __all__ = [
+    "AnnualReceiptRun",
     "ConsentChange",
     "Donation",
     "Donor",
@@ -34,6 +44,12 @@ __all__ = [
     "MailingPiece",
     "ManageGiftLinkUse",
     "PartnerCompany",
+    "PersonalThanks",
+    "PrintBatch",
+    "Receipt",
+    "ReceiptCounter",
+    "ReceiptDispatch",
+    "ReceiptSettings",
     "RecurringDonation",
     "RecurringDonationChange",
     "ReturnedMail",

@@ -13,6 +13,7 @@ import logging
 
 from crontask import cron
 from django.core.management import call_command
+from django.utils import timezone
 
 from cms.tasks import task
 from crm.community.services.sending import invitations_run_schedule
@@ -28,6 +29,8 @@ MAILCHIMP_RECONCILE = "30 3 * * *"  # nightly, when nobody is editing
 FACEBOOK_GROUP = "0 9 * * *"  # reminders arrive in the morning
 TASK_RESULTS_PRUNE = "0 4 * * *"
 EVENT_REMINDERS = "0 10 * * *"  # the day before an event, mid-morning
+RECEIPTS_NEW_GIFTS = "*/10 * * * *"  # receipts within minutes of a gift; refunds void theirs
+ANNUAL_RECEIPTS = "0 10 15 1 *"  # 15 January, 10:00: last year's annual statements (resumes if stopped)
 
 
 @cron(MAILCHIMP_PUSH)
@@ -69,3 +72,23 @@ def event_reminders_scheduled_task() -> int:
     from crm.events.services import event_reminders_send
 
     return event_reminders_send()
+
+
+@cron(RECEIPTS_NEW_GIFTS)
+@task()
+def receipts_new_gifts_scheduled_task() -> dict[str, int]:
+    """Receipts, thank-you status and personal thanks for new gifts; voids for refunded ones."""
+    from crm.receipts.services import gifts_acknowledge, receipts_follow_refunds
+
+    counts = gifts_acknowledge()
+    counts["voided"] = receipts_follow_refunds()
+    return counts
+
+
+@cron(ANNUAL_RECEIPTS)
+@task()
+def annual_receipts_scheduled_task() -> int:
+    """Start (or resume) the annual statements of the year before."""
+    from crm.receipts.services import annual_run_start
+
+    return annual_run_start(year=timezone.localdate().year - 1).pk

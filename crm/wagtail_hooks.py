@@ -20,6 +20,7 @@ from crm.interactions.viewsets import DonorInspectView, InteractionViewSet, Part
 from crm.mailing.viewsets import MailchimpSyncRunViewSet, segment_push_view
 from crm.mailings.viewsets import MailingsMenu, postal_code_lookup
 from crm.payments.viewsets import StripeEventViewSet
+from crm.receipts.viewsets import ReceiptsViewSetGroup
 from crm.reports.viewsets import ReportsViewSet
 from crm.segments.viewsets import SegmentViewSet
 
@@ -53,8 +54,8 @@ class CRMViewSetGroup(ModelViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_crm_viewsets():
-    # The CRM group, then the postal mailings and events, which have menus of their own.
-    return [CRMViewSetGroup(), MailingsMenu(), events_menu()]
+    # The CRM group, then receipts, postal mailings and events, which have menus of their own.
+    return [CRMViewSetGroup(), ReceiptsViewSetGroup(), MailingsMenu(), events_menu()]
 
 
 @hooks.register("register_admin_urls")

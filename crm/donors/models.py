@@ -78,6 +78,11 @@ class Donor(models.Model):
         IMPORT = "import", _("Import")
         MANUAL = "manual", _("Manual")
 
+    class ReceiptDelivery(models.TextChoices):
+        EMAIL = "email", _("By email")
+        POST = "post", _("By post")
+        NONE = "none", _("No receipts")
+
     class NewsletterStatus(models.TextChoices):
         SUBSCRIBED = "subscribed", _("Subscribed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
@@ -120,6 +125,29 @@ class Donor(models.Model):
     )
     company_role = models.CharField(_("role at the company"), max_length=100, blank=True)
     tags = TaggableManager(through=TaggedDonor, blank=True)
+    # Receipts (crm/receipts): how the donor wants them, and the name they are made out to.
+    receipt_delivery = models.CharField(
+        _("receipts"),
+        max_length=5,
+        choices=ReceiptDelivery.choices,
+        default=ReceiptDelivery.EMAIL,
+        db_default=ReceiptDelivery.EMAIL,
+        help_text=_("By email goes by post instead when the donor has no email address."),
+    )
+    receipt_name = models.CharField(
+        _("name on receipts and letters"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Empty: the donor's name. Joint names separated by ・, e.g. 山田 太郎・花子."),
+    )
+    receipt_to_company = models.BooleanField(
+        _("receipts to the company"),
+        default=False,
+        db_default=False,
+        help_text=_("Make receipts out to the donor's company (御中) instead of the donor (様)."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     stripe_customer_id = models.CharField(_("Stripe customer"), max_length=255, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")

@@ -111,6 +111,13 @@ class Donation(models.Model):
         CASH = "cash", _("Cash")
         OTHER = "other", _("Other")
 
+    class ThankYouStatus(models.TextChoices):
+        TO_THANK = "to_thank", _("To thank")
+        EMAIL = "email", _("Thanked by email")
+        LETTER = "letter", _("Thanked by letter")
+        CALL = "call", _("Thanked by call")
+        DO_NOT_THANK = "do_not_thank", _("Do not thank")
+
     class Status(models.TextChoices):
         SUCCEEDED = "succeeded", _("Succeeded")
         REFUNDED = "refunded", _("Refunded")
@@ -147,6 +154,16 @@ class Donation(models.Model):
         default="",
         help_text=_("Stripe payment or import reference."),
     )
+    # Receipts and thanks (crm/receipts). Empty for gifts recorded before thanks were tracked.
+    thank_you_status = models.CharField(
+        _("thank-you"),
+        max_length=12,
+        choices=ThankYouStatus.choices,
+        default=ThankYouStatus.TO_THANK,
+        # Rows inserted by raw SQL (bulk loads of history) are not new gifts to thank.
+        db_default="",
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = DonationQuerySet.as_manager()
@@ -171,6 +188,12 @@ class Donation(models.Model):
                 fields=["donor", "currency", "amount"],
                 condition=models.Q(status="succeeded"),
                 name="crm_donation_gift_totals_idx",
+            ),
+            # The thank-you queue reads the few gifts still to thank among a million.
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(thank_you_status="to_thank"),
+                name="crm_donation_to_thank_idx",
             ),
         ]
         constraints = [
