@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from crm.donors.models import Donor
+from crm.exports import PeopleSpreadsheetIndexView
 from crm.interactions.models import Interaction
 from crm.interactions.selectors import company_timeline, donor_timeline
 
@@ -42,6 +43,7 @@ class InteractionViewSet(ModelViewSet):
         DateColumn("happened_at", label=_("When"), sort_key="happened_at"),
         Column("staff_user", label=_("Staff")),
     ]
+    index_view_class = PeopleSpreadsheetIndexView
     list_export = ["id", "kind", "happened_at", "summary", "donor_id", "company_id", "staff_user"]
     export_filename = "interactions"
     ordering = ["-happened_at"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -16,6 +16,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from crm.donors.models import Donor
+from crm.exports import csv_response
 from crm.segments.models import Segment
 from crm.segments.rules import SegmentRuleError
 
@@ -120,19 +122,21 @@ class SegmentViewSet(ModelViewSet):
         self._check(request, "view")
         segment = get_object_or_404(Segment, pk=pk)
 
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
         fields = ["id", "family_name", "given_name", "email", "preferred_language", "newsletter_status"]
-
-        def rows():
-            yield "\ufeff"  # Excel opens UTF-8 Japanese names correctly only with a BOM
-            yield writer.writerow(fields)
-            for row in segment.donors().order_by("pk").values_list(*fields).iterator(chunk_size=2000):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="segment-{segment.slug}.csv"'
-        return response
+        headings = [
+            gettext("Number") if name == "id" else capfirst(Donor._meta.get_field(name).verbose_name)
+            for name in fields
+        ]
+        donors = segment.donors().order_by("pk").only(*fields).iterator(chunk_size=2000)
+        rows = (
+            [
+                donor.pk,
+                donor.family_name,
+                donor.given_name,
+                donor.email,
+                donor.get_preferred_language_display(),
+                donor.get_newsletter_status_display(),
+            ]
+            for donor in donors
+        )
+        return csv_response(filename=f"segment-{segment.slug}", headings=headings, rows=rows)

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -187,15 +188,22 @@ def test_donor_csv_export(admin_client, yamada):
     assert response.status_code == 200
     assert "donors.csv" in response["Content-Disposition"]
     # Wagtail writes the CSV while it streams, after the view (and the admin's language) returned:
-    # the headings follow the request's language, Japanese here.
-    with translation.override("en"):
+    # the file still speaks the request's language (English for this admin), not the one active then.
+    with translation.override("ja"):
         body = b"".join(response.streaming_content).decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(body)))
+    assert body.startswith("\ufeff"), "Japanese Excel needs the BOM to read UTF-8"
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
     assert len(rows) == 1
     row = rows[0]
     assert row["Family name"] == "山田"
     assert row["Email"] == "t.yamada@example.jp"
-    assert row["lifetime_value_jpy"] == "8000"
+    assert row["Given in total (JPY)"] == "8000"
+    assert row["Monthly member"] == "No"
+    with translation.override("en"):
+        assert row["Newsletter"] == str(yamada.get_newsletter_status_display())
+    # Japan time to the second, as Excel shows it (no UTC offset, no microseconds).
+    japan = yamada.created_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert row["Created"] == japan.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_donor_xlsx_export(admin_client, yamada):
