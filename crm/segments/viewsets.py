@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from crm.donors.models import Donor
 from crm.exports import csv_response
+from crm.segments.blocks import field_guide
 from crm.segments.models import Segment
 from crm.segments.rules import SegmentRuleError
 
@@ -64,10 +65,13 @@ class SegmentEditView(generic.EditView):
         context = super().get_context_data(**kwargs)
         # The saved segment, not the form's instance: after an invalid POST that holds half-applied input.
         saved = Segment.objects.get(pk=self.object.pk)
-        return {**context, **segment_members_context(saved)}
+        return {**context, **segment_members_context(saved), "field_guide": field_guide()}
 
 
 class SegmentCreateView(generic.CreateView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "field_guide": field_guide()}
+
     def save_instance(self):
         instance = self.form.save(commit=False)
         instance.created_by = self.request.user
@@ -87,6 +91,7 @@ class SegmentViewSet(ModelViewSet):
     edit_view_class = SegmentEditView
     inspect_template_name = "crm/segments/inspect.html"
     edit_template_name = "crm/segments/edit.html"
+    create_template_name = "crm/segments/create.html"
     search_fields = ["name", "description"]
     list_display = [
         "name",
@@ -95,11 +100,14 @@ class SegmentViewSet(ModelViewSet):
         DateColumn("updated_at", label=_("Updated")),
     ]
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")], heading=_("Segment")
-        ),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("description")], heading=_("Segment")),
         FieldPanel("match"),
-        FieldPanel("rules"),
+        FieldPanel(
+            "rules",
+            help_text=_(
+                "Amounts in yen (10000 or ¥10,000); dates as 2026-04-01; several choices separated by commas."
+            ),
+        ),
         FieldRowPanel([FieldPanel("mailchimp_tag"), FieldPanel("push_to_mailchimp")], heading=_("Mailchimp")),
     ]
 
