@@ -9,7 +9,6 @@ either way and stored as codes (crm.segments.values).
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -43,10 +42,6 @@ class RuleBlock(blocks.StructBlock):
     class Meta:
         icon = "filter"
         label = _("Rule")
-
-    @property
-    def media(self):
-        return super().media + forms.Media(js=["crm/segment_rules.js"])
 
     def get_form_state(self, value):
         # The saved codes read as the labels the fundraiser picked (購読中, not subscribed).

@@ -72,7 +72,7 @@ def test_fundraiser_builds_a_segment_in_japanese_exports_it_and_pushes_it(page, 
     run = MailchimpSyncRun.objects.get()
     assert run.failed == 0
     assert fake_mailchimp.member("emma@example.org")["status"] == "subscribed"
-    assert "English speakers" in fake_mailchimp.active_tags("emma@example.org")
+    assert "英語を話す方" in fake_mailchimp.active_tags("emma@example.org")
     # No consent recorded: never subscribed by a sync.
     declined_member = fake_mailchimp.member("liam@example.org")
     assert declined_member is None or declined_member["status"] != "subscribed"
