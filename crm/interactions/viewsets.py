@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django.shortcuts import get_object_or_404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -16,6 +19,7 @@ from crm.donors.models import Donor
 from crm.exports import PeopleSpreadsheetIndexView
 from crm.interactions.models import Interaction
 from crm.interactions.selectors import company_timeline, donor_timeline
+from crm.interactions.services import interaction_record
 
 
 class InteractionFilterSet(WagtailFilterSet):
@@ -53,13 +57,42 @@ class InteractionViewSet(ModelViewSet):
         return Interaction.objects.select_related("donor", "company", "staff_user")
 
 
+class DonorInteractionForm(forms.ModelForm):
+    """Recording a call or a meeting from the donor's page, without leaving it."""
+
+    class Meta:
+        model = Interaction
+        fields = ["kind", "happened_at", "summary", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+
 class DonorInspectView(generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(Donor.objects.select_related("company").with_giving(), pk=self.pk)
 
+    def _may_add_interaction(self) -> bool:
+        return self.request.user.has_perm("crm.add_interaction") and not self.object.erased_at
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self._may_add_interaction():
+            raise PermissionDenied
+        # The donor is set before validation: the table's check wants a donor or a company.
+        form = DonorInteractionForm(
+            request.POST, prefix="interaction", instance=Interaction(donor=self.object)
+        )
+        if not form.is_valid():
+            # Shown again on the record page with its errors: the page works without JavaScript.
+            return self.render_to_response(self.get_context_data(interaction_form=form))
+        interaction_record(donor=self.object, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Interaction recorded."))
+        return redirect(reverse("crm_donor:inspect", args=[self.object.pk]) + "#crm-timeline")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         donor = self.object
+        if self._may_add_interaction():
+            context.setdefault("interaction_form", DonorInteractionForm(prefix="interaction"))
         context.update(
             donor=donor,
             timeline=donor_timeline(donor),

@@ -387,3 +387,29 @@ def test_donor_listing_filters_by_lifetime_value_net_of_refunds(admin_client):
     html = listed(admin_client.get(reverse("crm_donor:index"), {"given_at_least": "100000"}))
     assert reverse("crm_donor:edit", args=[big.pk]) in html
     assert reverse("crm_donor:edit", args=[small.pk]) not in html
+
+
+def test_an_interaction_is_recorded_from_the_donor_page_without_javascript(admin_client, yamada):
+    url = reverse("crm_donor:inspect", args=[yamada.pk])
+    assert 'name="interaction-summary"' in listed(admin_client.get(url))
+
+    # Server-validated: no summary, nothing saved, the page shows the form again with its error.
+    invalid = admin_client.post(
+        url, {"interaction-kind": "call", "interaction-happened_at": "2026-04-01 10:00"}
+    )
+    assert invalid.status_code == 200 and not yamada.interactions.exists()
+    assert "error-message" in invalid.content.decode()
+
+    response = admin_client.post(
+        url,
+        {
+            "interaction-kind": "call",
+            "interaction-happened_at": "2026-04-01 10:00",
+            "interaction-summary": "年末のお礼の電話",
+            "interaction-body": "",
+        },
+    )
+    assert response.status_code == 302, re.findall(r'error-message">([^<]*)', response.content.decode())
+    interaction = yamada.interactions.get()
+    assert interaction.summary == "年末のお礼の電話" and interaction.staff_user is not None
+    assert "年末のお礼の電話" in listed(admin_client.get(url))  # on the timeline
