@@ -17,6 +17,8 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from crm.donors.models import Donor
 from crm.exports import PeopleSpreadsheetIndexView
+from crm.giving.models import Donation
+from crm.giving.services import donation_record_by_hand
 from crm.interactions.models import Interaction
 from crm.interactions.selectors import company_timeline, donor_timeline
 from crm.interactions.services import interaction_record
@@ -66,6 +68,14 @@ class DonorInteractionForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
+class DonorGiftForm(forms.ModelForm):
+    """A gift received outside Stripe (a bank transfer, cash), recorded from the donor's page."""
+
+    class Meta:
+        model = Donation
+        fields = ["amount", "received_at", "method"]
+
+
 class DonorInspectView(generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(Donor.objects.select_related("company").with_giving(), pk=self.pk)
@@ -73,8 +83,13 @@ class DonorInspectView(generic.InspectView):
     def _may_add_interaction(self) -> bool:
         return self.request.user.has_perm("crm.add_interaction") and not self.object.erased_at
 
+    def _may_add_gift(self) -> bool:
+        return self.request.user.has_perm("crm.add_donation") and not self.object.erased_at
+
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if request.POST.get("record") == "gift":
+            return self._record_gift(request)
         if not self._may_add_interaction():
             raise PermissionDenied
         # The donor is set before validation: the table's check wants a donor or a company.
@@ -88,9 +103,21 @@ class DonorInspectView(generic.InspectView):
         messages.success(request, _("Interaction recorded."))
         return redirect(reverse("crm_donor:inspect", args=[self.object.pk]) + "#crm-timeline")
 
+    def _record_gift(self, request):
+        if not self._may_add_gift():
+            raise PermissionDenied
+        form = DonorGiftForm(request.POST, prefix="gift", instance=Donation(donor=self.object))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(gift_form=form))
+        donation_record_by_hand(donor_id=self.object.pk, **form.cleaned_data)
+        messages.success(request, _("Gift recorded."))
+        return redirect(reverse("crm_donor:inspect", args=[self.object.pk]) + "#crm-giving-heading")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         donor = self.object
+        if self._may_add_gift():
+            context.setdefault("gift_form", DonorGiftForm(prefix="gift"))
         if self._may_add_interaction():
             context.setdefault("interaction_form", DonorInteractionForm(prefix="interaction"))
         context.update(

@@ -413,3 +413,18 @@ def test_an_interaction_is_recorded_from_the_donor_page_without_javascript(admin
     interaction = yamada.interactions.get()
     assert interaction.summary == "年末のお礼の電話" and interaction.staff_user is not None
     assert "年末のお礼の電話" in listed(admin_client.get(url))  # on the timeline
+
+
+def test_a_gift_is_recorded_from_the_donor_page_and_joins_the_giving_summary(admin_client, yamada):
+    url = reverse("crm_donor:inspect", args=[yamada.pk])
+    assert 'name="gift-amount"' in listed(admin_client.get(url))
+    gift = {"record": "gift", "gift-received_at": "2026-04-01 10:00", "gift-method": "bank_transfer"}
+
+    invalid = admin_client.post(url, {**gift, "gift-amount": "abc"})
+    assert invalid.status_code == 200 and not yamada.donations.exists()
+
+    response = admin_client.post(url, {**gift, "gift-amount": "30000"})
+    assert response.status_code == 302
+    assert yamada.donations.get().amount == 30000
+    page = listed(admin_client.get(url))
+    assert "¥30,000" in page  # the giving summary on the record page, kept by the triggers
