@@ -8,14 +8,13 @@ Views stay thin: every change is a call into crm.community.services.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views import generic
@@ -36,6 +36,7 @@ from crm.community import services
 from crm.community.models import FacebookGroupInvitation
 from crm.community.selectors import invitation_queue_count
 from crm.donors.models import Donor
+from crm.exports import PeopleSpreadsheetMixin, csv_response
 
 Status = FacebookGroupInvitation.Status
 permission_policy = ModelPermissionPolicy(FacebookGroupInvitation)
@@ -89,34 +90,33 @@ QUEUES = {
 }
 
 EXPORT_FIELDS = [
-    ("join_code", "join_code"),
-    ("status", "status"),
-    ("donor_id", "donor_id"),
-    ("name", None),
-    ("email", None),
-    ("language", None),
-    ("manual", "manual"),
-    ("created_at", "created_at"),
-    ("invited_at", "invited_at"),
-    ("reminded_at", "reminded_at"),
-    ("joined_at", "joined_at"),
-    ("removal_due_at", "removal_due_at"),
-    ("last_error", "last_error"),
+    ("join_code", _("Join code")),
+    ("status", _("Status")),
+    ("donor_id", _("Donor number")),
+    ("name", _("Name")),
+    ("email", _("Email")),
+    ("language", _("Language")),
+    ("manual", _("By hand")),
+    ("created_at", _("Added")),
+    ("invited_at", _("Invitation sent")),
+    ("reminded_at", _("Reminder sent")),
+    ("joined_at", _("Joined on")),
+    ("removal_due_at", _("Removal due")),
+    ("last_error", _("Last error")),
 ]
 
 
-def _export_row(invitation: FacebookGroupInvitation) -> list[str]:
+def _export_row(invitation: FacebookGroupInvitation) -> list:
     donor = invitation.donor
-    computed = {"name": donor.display_name, "email": donor.email or "", "language": donor.preferred_language}
-    row = []
-    for heading, attribute in EXPORT_FIELDS:
-        value = computed[heading] if attribute is None else getattr(invitation, attribute)
-        row.append(
-            value.isoformat()
-            if isinstance(value, datetime.datetime)
-            else str(value if value is not None else "")
-        )
-    return row
+    computed = {
+        "status": invitation.get_status_display(),
+        "name": donor.display_name,
+        "email": donor.email,
+        "language": donor.get_preferred_language_display(),
+    }
+    return [
+        computed[name] if name in computed else getattr(invitation, name) for name, _heading in EXPORT_FIELDS
+    ]
 
 
 class QueueFilterForm(forms.Form):
@@ -137,8 +137,15 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
     queue: Queue | None = None
     url_namespace = ""
 
+    #: A page of the queue: short enough that the bulk buttons and the last row stay close.
+    per_page = 50
+
     def get_page_title(self):
         return _("Facebook group: %(queue)s") % {"queue": self.queue.label}
+
+    def get_breadcrumbs_items(self):
+        # Without its own crumb the slim header titles the page with the last one: 「ホーム」.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_queryset(self):
         qs = (
@@ -166,25 +173,26 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             return self.export_csv(invitations)
         return super().get(request, *args, **kwargs)
 
-    def export_csv(self, invitations) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="facebook-group-{self.queue.slug}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 Japanese names correctly only with a BOM
-        writer = csv.writer(response)
-        writer.writerow([heading for heading, _attr in EXPORT_FIELDS])
-        for invitation in invitations.iterator(chunk_size=2000):
-            writer.writerow(_export_row(invitation))
-        return response
+    def export_csv(self, invitations):
+        return csv_response(
+            filename=f"facebook-group-{self.queue.slug}",
+            headings=[heading for _name, heading in EXPORT_FIELDS],
+            rows=(_export_row(invitation) for invitation in invitations.iterator(chunk_size=2000)),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        invitations = list(self.get_queryset()[:500])
+        paginator = WagtailPaginator(self.get_queryset(), self.per_page)
+        page = paginator.get_page(self.request.GET.get("p"))
         query = self.request.GET.copy()
+        query.pop("p", None)
         query["export"] = "csv"
         context.update(
             queue=self.queue,
-            invitations=invitations,
-            total=self.get_queryset().count(),
+            invitations=page.object_list,
+            page_obj=page,
+            elided_page_range=paginator.get_elided_page_range(page.number),
+            total=paginator.count,
             filter_form=self.filter_form,
             export_url=f"?{query.urlencode()}",
             can_change=permission_policy.user_has_permission(self.request.user, "change"),
@@ -305,7 +313,7 @@ class InvitationFilterSet(WagtailFilterSet):
         return queryset.filter(status_changed_at__lte=timezone.now() - datetime.timedelta(days=int(value)))
 
 
-class InvitationIndexView(generic.IndexView):
+class InvitationIndexView(PeopleSpreadsheetMixin, generic.IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
@@ -341,6 +349,9 @@ class PasteToMatchView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
     template_name = "crm/community/paste.html"
     page_title = _("Match join requests")
     header_icon = "group"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=PasteForm()))

@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from crm.companies.models import PartnerCompany
+from crm.exports import PeopleSpreadsheetIndexView
 
 # --- partner companies and interactions -----------------------------------------------------------
 
@@ -38,6 +39,7 @@ class PartnerCompanyViewSet(ModelViewSet):
         "is_hiring_partner",
         "is_corporate_donor",
     ]
+    index_view_class = PeopleSpreadsheetIndexView
     list_export = [
         "id",
         "name",

@@ -32,6 +32,7 @@ from crm.donors.models import DONOR_PERSONAL_FIELDS, Donor, normalise_email
 from crm.donors.selectors import donor_tags
 from crm.donors.services.merge import DonorMergeError, donors_merge
 from crm.donors.services.privacy import DonorErasureError, donor_erase, donor_export_json
+from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import Donation
 
 # --- donors ---------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ class _CountingPaginator(WagtailPaginator):
         return self.count_source.count()
 
 
-class DonorIndexView(generic.IndexView):
+class DonorIndexView(PeopleSpreadsheetMixin, generic.IndexView):
     table_class = DonorTable
 
     def _get_title_column(self, field_name, column_class=None, **kwargs):
@@ -342,7 +343,13 @@ class DonorViewSet(ModelViewSet):
         "last_gift_at",
         "created_at",
     ]
-    export_headings = {"lifetime_value": "lifetime_value_jpy"}
+    export_headings = {
+        "is_member": _("Monthly member"),
+        "member_since": _("Member since"),
+        "lifetime_value": _("Given in total (JPY)"),
+        "first_gift_at": _("First gift"),
+        "last_gift_at": _("Last gift"),
+    }
     export_filename = "donors"
     ordering = ["family_name_kana", "given_name_kana", "pk"]
     form_fields = [

@@ -7,6 +7,7 @@ triggers disabled) and the first fill when the table is created.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from crm.giving import sql as giving_sql
+from crm.giving.models import Donation
 
 
 def giving_rebuild(*, donor_ids: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -110,3 +112,16 @@ def giving_triggers_suspended(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None
     finally:
         giving_triggers_install(using=using)
         giving_rebuild(using=using)
+
+
+@transaction.atomic
+def donation_record_by_hand(
+    *, donor_id: int, amount: int, received_at: datetime.datetime, method: str
+) -> Donation:
+    """A gift the office received outside Stripe (a transfer, cash at an event), in yen.
+
+    The stored giving summary follows by trigger, in this transaction.
+    """
+    return Donation.objects.create(
+        donor_id=donor_id, amount=amount, currency="JPY", received_at=received_at, method=method
+    )

@@ -10,6 +10,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from crm.donors.models import Donor
+from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import Donation, RecurringDonation
 
 # --- donations and monthly members ----------------------------------------------------------------
@@ -26,7 +27,7 @@ class DonationFilterSet(WagtailFilterSet):
         fields = ["status", "method", "currency", "received_at", "recurring"]
 
 
-class DonationIndexView(generic.IndexView):
+class DonationIndexView(PeopleSpreadsheetMixin, generic.IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset

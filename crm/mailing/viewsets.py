@@ -22,6 +22,10 @@ def segment_push_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("crm.change_segment"):
         raise PermissionDenied
     segment = get_object_or_404(Segment, pk=pk)
+    # A push tags real people in Mailchimp: only the confirmed form on the segment's page sends it.
+    if request.POST.get("confirm") != "yes":
+        messages.warning(request, _("Tick the confirmation to push this segment to Mailchimp."))
+        return redirect("crm_segment:inspect", segment.pk)
     mailchimp_push_task.enqueue(
         segment_ids=[segment.pk],
         whole_audience=False,

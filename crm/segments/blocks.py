@@ -1,4 +1,11 @@
-"""The rule rows of the segment form: StreamField blocks, so fundraisers build rules without code."""
+"""The rule rows of the segment form: StreamField blocks, so fundraisers build rules without code.
+
+The segment form's page carries (`field_guide()`, as JSON) what fits each field, for the small script
+crm/static/crm/segment_rules.js: the operator list narrows to the field, and the value box offers
+the choice fields' values in the admin's language (「購読中」). Without the script every
+operator is listed and the server says which ones fit; labels are accepted in Japanese or English
+either way and stored as codes (crm.segments.values).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from crm.segments.rules import SegmentRuleError, compile_rule, field_choices, operator_choices
+from crm.segments.rules import FIELDS, SegmentRuleError, compile_rule, field_choices, operator_choices
+from crm.segments.values import value_as_codes, value_as_labels, value_choices
 
 MATCH_CHOICES = [("all", _("all of these rules (AND)")), ("any", _("any of these rules (OR)"))]
+
+
+def field_guide() -> dict[str, dict[str, list]]:
+    """The operators and (code, label) values that fit each field, in the active language."""
+    return {
+        name: {
+            "operators": list(spec.operators),
+            "values": [[code, str(label)] for code, label in value_choices(name)],
+        }
+        for name, spec in FIELDS.items()
+    }
 
 
 class RuleBlock(blocks.StructBlock):
@@ -24,12 +43,27 @@ class RuleBlock(blocks.StructBlock):
         icon = "filter"
         label = _("Rule")
 
+    def get_form_state(self, value):
+        # The saved codes read as the labels the fundraiser picked (購読中, not subscribed).
+        state = super().get_form_state(value)
+        state["value"] = value_as_labels(value.get("field") or "", state.get("value") or "")
+        return state
+
     def clean(self, value):
         value = super().clean(value)
+        field = value.get("field") or ""
+        value["value"] = value_as_codes(field, value.get("value") or "")
         try:
             compile_rule(dict(value))
         except SegmentRuleError as exc:
-            raise StructBlockValidationError(block_errors={"value": ValidationError(str(exc))}) from exc
+            choices = value_choices(field)
+            operator_fits = field in FIELDS and value.get("operator") in FIELDS[field].operators
+            message = (
+                _("Choose from: %(values)s.") % {"values": ", ".join(str(label) for _code, label in choices)}
+                if choices and operator_fits
+                else str(exc)
+            )
+            raise StructBlockValidationError(block_errors={"value": ValidationError(message)}) from exc
         return value
 
 

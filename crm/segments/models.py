@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
+from crm.donors.search_text import readings
 from crm.segments.blocks import MATCH_CHOICES, SegmentRulesBlock
 from crm.segments.rules import donors_matching, tree_from_stream
 
@@ -50,6 +52,24 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Fundraisers name segments in Japanese and are never asked for an ASCII slug: it is made
+        # from the name's romaji reading (継続寄付者 -> keizokukifusha), numbered when taken.
+        if not self.slug:
+            self.slug = self._free_slug()
+        super().save(*args, **kwargs)
+
+    def _free_slug(self) -> str:
+        base = slugify(readings(self.name)[1])[:90].strip("-") or "segment"
+        taken = set(
+            Segment.objects.exclude(pk=self.pk).filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     @property
     def tag_name(self) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -16,6 +16,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from crm.donors.models import Donor
+from crm.exports import csv_response
+from crm.segments.blocks import field_guide
 from crm.segments.models import Segment
 from crm.segments.rules import SegmentRuleError
 
@@ -62,10 +65,13 @@ class SegmentEditView(generic.EditView):
         context = super().get_context_data(**kwargs)
         # The saved segment, not the form's instance: after an invalid POST that holds half-applied input.
         saved = Segment.objects.get(pk=self.object.pk)
-        return {**context, **segment_members_context(saved)}
+        return {**context, **segment_members_context(saved), "field_guide": field_guide()}
 
 
 class SegmentCreateView(generic.CreateView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "field_guide": field_guide()}
+
     def save_instance(self):
         instance = self.form.save(commit=False)
         instance.created_by = self.request.user
@@ -85,6 +91,7 @@ class SegmentViewSet(ModelViewSet):
     edit_view_class = SegmentEditView
     inspect_template_name = "crm/segments/inspect.html"
     edit_template_name = "crm/segments/edit.html"
+    create_template_name = "crm/segments/create.html"
     search_fields = ["name", "description"]
     list_display = [
         "name",
@@ -93,11 +100,14 @@ class SegmentViewSet(ModelViewSet):
         DateColumn("updated_at", label=_("Updated")),
     ]
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")], heading=_("Segment")
-        ),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("description")], heading=_("Segment")),
         FieldPanel("match"),
-        FieldPanel("rules"),
+        FieldPanel(
+            "rules",
+            help_text=_(
+                "Amounts in yen (10000 or ¥10,000); dates as 2026-04-01; several choices separated by commas."
+            ),
+        ),
         FieldRowPanel([FieldPanel("mailchimp_tag"), FieldPanel("push_to_mailchimp")], heading=_("Mailchimp")),
     ]
 
@@ -120,19 +130,21 @@ class SegmentViewSet(ModelViewSet):
         self._check(request, "view")
         segment = get_object_or_404(Segment, pk=pk)
 
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
         fields = ["id", "family_name", "given_name", "email", "preferred_language", "newsletter_status"]
-
-        def rows():
-            yield "\ufeff"  # Excel opens UTF-8 Japanese names correctly only with a BOM
-            yield writer.writerow(fields)
-            for row in segment.donors().order_by("pk").values_list(*fields).iterator(chunk_size=2000):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="segment-{segment.slug}.csv"'
-        return response
+        headings = [
+            gettext("Number") if name == "id" else capfirst(Donor._meta.get_field(name).verbose_name)
+            for name in fields
+        ]
+        donors = segment.donors().order_by("pk").only(*fields).iterator(chunk_size=2000)
+        rows = (
+            [
+                donor.pk,
+                donor.family_name,
+                donor.given_name,
+                donor.email,
+                donor.get_preferred_language_display(),
+                donor.get_newsletter_status_display(),
+            ]
+            for donor in donors
+        )
+        return csv_response(filename=f"segment-{segment.slug}", headings=headings, rows=rows)

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -187,15 +188,22 @@ def test_donor_csv_export(admin_client, yamada):
     assert response.status_code == 200
     assert "donors.csv" in response["Content-Disposition"]
     # Wagtail writes the CSV while it streams, after the view (and the admin's language) returned:
-    # the headings follow the request's language, Japanese here.
-    with translation.override("en"):
+    # the file still speaks the request's language (English for this admin), not the one active then.
+    with translation.override("ja"):
         body = b"".join(response.streaming_content).decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(body)))
+    assert body.startswith("\ufeff"), "Japanese Excel needs the BOM to read UTF-8"
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
     assert len(rows) == 1
     row = rows[0]
     assert row["Family name"] == "山田"
     assert row["Email"] == "t.yamada@example.jp"
-    assert row["lifetime_value_jpy"] == "8000"
+    assert row["Given in total (JPY)"] == "8000"
+    assert row["Monthly member"] == "No"
+    with translation.override("en"):
+        assert row["Newsletter"] == str(yamada.get_newsletter_status_display())
+    # Japan time to the second, as Excel shows it (no UTC offset, no microseconds).
+    japan = yamada.created_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert row["Created"] == japan.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_donor_xlsx_export(admin_client, yamada):
@@ -381,3 +389,44 @@ def test_donor_listing_filters_by_lifetime_value_net_of_refunds(admin_client):
     html = listed(admin_client.get(reverse("crm_donor:index"), {"given_at_least": "100000"}))
     assert reverse("crm_donor:edit", args=[big.pk]) in html
     assert reverse("crm_donor:edit", args=[small.pk]) not in html
+
+
+def test_an_interaction_is_recorded_from_the_donor_page_without_javascript(admin_client, yamada):
+    url = reverse("crm_donor:inspect", args=[yamada.pk])
+    assert 'name="interaction-summary"' in listed(admin_client.get(url))
+
+    # Server-validated: no summary, nothing saved, the page shows the form again with its error.
+    invalid = admin_client.post(
+        url, {"interaction-kind": "call", "interaction-happened_at": "2026-04-01 10:00"}
+    )
+    assert invalid.status_code == 200 and not yamada.interactions.exists()
+    assert "error-message" in invalid.content.decode()
+
+    response = admin_client.post(
+        url,
+        {
+            "interaction-kind": "call",
+            "interaction-happened_at": "2026-04-01 10:00",
+            "interaction-summary": "年末のお礼の電話",
+            "interaction-body": "",
+        },
+    )
+    assert response.status_code == 302, re.findall(r'error-message">([^<]*)', response.content.decode())
+    interaction = yamada.interactions.get()
+    assert interaction.summary == "年末のお礼の電話" and interaction.staff_user is not None
+    assert "年末のお礼の電話" in listed(admin_client.get(url))  # on the timeline
+
+
+def test_a_gift_is_recorded_from_the_donor_page_and_joins_the_giving_summary(admin_client, yamada):
+    url = reverse("crm_donor:inspect", args=[yamada.pk])
+    assert 'name="gift-amount"' in listed(admin_client.get(url))
+    gift = {"record": "gift", "gift-received_at": "2026-04-01 10:00", "gift-method": "bank_transfer"}
+
+    invalid = admin_client.post(url, {**gift, "gift-amount": "abc"})
+    assert invalid.status_code == 200 and not yamada.donations.exists()
+
+    response = admin_client.post(url, {**gift, "gift-amount": "30000"})
+    assert response.status_code == 302
+    assert yamada.donations.get().amount == 30000
+    page = listed(admin_client.get(url))
+    assert "¥30,000" in page  # the giving summary on the record page, kept by the triggers

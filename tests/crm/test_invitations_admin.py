@@ -11,6 +11,7 @@ import time
 import pytest
 from django.core import mail
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from crm.community import services as svc
 from crm.community.models import FacebookGroupInvitation, FacebookGroupSettings
@@ -144,12 +145,16 @@ def test_filter_by_age_and_csv_export(client, fundraiser):
     FacebookGroupInvitation.objects.filter(pk=old.pk).update(
         status_changed_at=old.status_changed_at - datetime.timedelta(days=10)
     )
+    UserProfile.objects.filter(user=fundraiser).update(preferred_language="ja")
     client.force_login(fundraiser)
     page = client.get(reverse("crm_fb_to_invite:index"), {"older_than_days": 5}).content.decode()
     assert old.join_code in page and invitations[1].join_code not in page
     response = client.get(reverse("crm_fb_to_invite:index"), {"older_than_days": 5, "export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["join_code", "status", "donor_id"]
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert rows[0][:3] == ["参加コード", "ステータス", "寄付者番号"]  # in the fundraiser's language
+    assert rows[1][1] == "招待待ち"
     assert [r[0] for r in rows[1:]] == [old.join_code]
     assert old.donor.display_name in rows[1]
 
@@ -234,3 +239,27 @@ def test_stripe_cancellation_moves_a_joined_member_to_removal(
     invitation.refresh_from_db()
     assert invitation.status == Status.REMOVAL_DUE
     assert invitation.events.filter(to_status=Status.REMOVAL_DUE).count() == 1
+
+
+def test_a_long_queue_pages_by_50_keeps_its_filter_and_its_buttons_on_top(client, fundraiser):
+    invitations = members(53)
+    aged = invitations[:51]
+    FacebookGroupInvitation.objects.filter(pk__in=[i.pk for i in aged]).update(
+        status_changed_at=invitations[0].status_changed_at - datetime.timedelta(days=10)
+    )
+    UserProfile.objects.filter(user=fundraiser).update(preferred_language="ja")
+    client.force_login(fundraiser)
+    url = reverse("crm_fb_to_invite:index")
+
+    first = client.get(url, {"older_than_days": 5}).content.decode()
+    assert first.count('name="selected"') == 50
+    # The heading names the queue (it read 「ホーム」), and the bulk buttons come before the rows.
+    crumbs = first.split("w-breadcrumbs", 1)[1].split("</nav>", 1)[0]
+    assert "Facebookグループ: 招待待ち" in crumbs
+    assert first.index('name="action"') < first.index('name="selected"')
+    assert "older_than_days=5" in first and "p=2" in first  # the next page keeps the filter
+
+    second = client.get(url, {"older_than_days": 5, "p": 2}).content.decode()
+    assert second.count('name="selected"') == 1
+    codes = {i.join_code for i in aged}
+    assert sum(code in first + second for code in codes) == 51

@@ -205,8 +205,7 @@ def test_fundraising_builds_a_segment_in_the_form(client, people):
     user = staff(FUNDRAISING)
     client.force_login(user)
     data = {
-        "name": "English speakers",
-        "slug": "english",
+        "name": "英語を話す方",
         "description": "",
         "match": "all",
         "mailchimp_tag": "",
@@ -218,12 +217,14 @@ def test_fundraising_builds_a_segment_in_the_form(client, people):
         "rules-0-id": "r1",
         "rules-0-value-field": "language",
         "rules-0-value-operator": "is",
-        "rules-0-value-value": "en",
+        "rules-0-value-value": "英語",  # the label the fundraiser sees, not the code
         "rules-0-value-value2": "",
     }
     response = client.post("/admin/crm/segments/new/", data)
     assert response.status_code == 302, response.content[:3000]
-    segment = Segment.objects.get(slug="english")
+    segment = Segment.objects.get(name="英語を話す方")
+    assert segment.slug == "eigoohanasukata"  # made from the reading, never typed
+    assert segment.rules[0].value["value"] == "en"
     assert segment.created_by == user
     assert set(segment.donors().values_list("email", flat=True)) == {"a@x.org"}
 
@@ -232,10 +233,14 @@ def test_push_now_enqueues_a_sync(client, people, settings):
     settings.MAILCHIMP_API_KEY = ""  # not configured: the run is logged as failed, but it ran
     segment = Segment.objects.create(name="All", slug="all")
     client.force_login(staff(FUNDRAISING))
-    response = client.post(f"/admin/crm/segments/push/{segment.pk}/")
-    assert response.status_code == 302
     from crm.models import MailchimpSyncRun
 
+    # Not confirmed (a stray click, a GET): nothing is pushed.
+    assert client.get(f"/admin/crm/segments/push/{segment.pk}/").status_code == 405
+    assert client.post(f"/admin/crm/segments/push/{segment.pk}/").status_code == 302
+    assert not MailchimpSyncRun.objects.exists()
+    response = client.post(f"/admin/crm/segments/push/{segment.pk}/", {"confirm": "yes"})
+    assert response.status_code == 302
     assert MailchimpSyncRun.objects.filter(segments=["all"]).exists()
 
 
@@ -345,3 +350,33 @@ def test_edit_page_shows_saved_count_and_preview_and_survives_bad_input(client, 
     assert b"data-segment-count>1<" in response.content
     segment.refresh_from_db()
     assert segment.rule_tree()["rules"][0]["field"] == "language"
+
+
+def test_choice_values_are_read_in_japanese_or_english_and_shown_in_the_admins_language(db):
+    from django.utils import translation
+
+    from crm.segments.values import value_as_codes, value_as_labels
+
+    assert value_as_codes("newsletter", "購読中、Pending") == "subscribed, pending"
+    assert value_as_codes("language", "英語") == "en"
+    assert value_as_codes("lifetime_value", "¥10,000") == "¥10,000"  # free text stays as typed
+    with translation.override("ja"):
+        assert value_as_labels("newsletter", "subscribed, pending") == "購読中, 確認待ち"
+
+
+def test_a_wrong_choice_names_the_choices_in_japanese(db):
+    from django.utils import translation
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from crm.segments.blocks import RuleBlock
+
+    block = RuleBlock()
+    with translation.override("ja"), pytest.raises(StructBlockValidationError) as error:
+        block.clean(block.to_python({"field": "newsletter", "operator": "is", "value": "購読"}))
+    assert "購読中" in str(error.value.block_errors["value"])
+
+
+def test_segments_named_alike_get_numbered_slugs(db):
+    first = Segment.objects.create(name="継続寄付者")
+    second = Segment.objects.create(name="継続寄付者 ")
+    assert first.slug == "keizokukifusha" and second.slug == "keizokukifusha-2"

@@ -53,14 +53,33 @@ def browser() -> Iterator["Browser"]:
             browser.close()
 
 
+#: Where a failing browser test leaves a picture of its last screen (relative to the working directory).
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "test-results"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test, so the page fixture knows whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server) -> Iterator["Page"]:
-    """A fresh browser context per test (own cookies), with short timeouts so a hang fails fast."""
+def page(browser, live_server, request) -> Iterator["Page"]:
+    """A fresh browser context per test (own cookies), with short timeouts so a hang fails fast.
+
+    A failing test saves a full-page screenshot under SCREENSHOTS, named after the test."""
     context = browser.new_context(base_url=live_server.url, locale="ja-JP")
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
         yield page
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.nodeid)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     finally:
         context.close()
 
