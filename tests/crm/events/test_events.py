@@ -185,7 +185,7 @@ def test_reminder_goes_the_day_before_to_yes_answers_once(event, members, django
 
 
 def test_scheduled_reminder_task_is_in_the_schedule():
-    from crm import tasks_schedule
+    from crm import schedule as tasks_schedule
 
     assert tasks_schedule.EVENT_REMINDERS == "0 10 * * *"
     assert tasks_schedule.event_reminders_scheduled_task.call() == 0

@@ -131,7 +131,7 @@ def test_a_refund_after_the_statement_voids_it_and_issues_a_corrected_one(givers
 def test_the_schedule_starts_last_years_run_in_january():
     from crontask import scheduler
 
-    from crm import tasks_schedule
+    from crm import schedule as tasks_schedule
 
     job = next(
         j for j in scheduler.get_jobs() if j.name == tasks_schedule.annual_receipts_scheduled_task.name
@@ -147,7 +147,7 @@ def test_the_schedule_starts_last_years_run_in_january():
 
 @time_machine.travel(JANUARY, tick=False)
 def test_the_scheduled_tasks_run(givers):
-    from crm import tasks_schedule
+    from crm import schedule as tasks_schedule
 
     run_id = tasks_schedule.annual_receipts_scheduled_task.call()
     assert AnnualReceiptRun.objects.get(pk=run_id).year == 2025
