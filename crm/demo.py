@@ -282,20 +282,12 @@ DEMO_REMOVED = 8
 
 def _demo_facebook_group(*, as_of: dt.datetime) -> int:
     """Invitations for the demo members and former members who have none yet."""
-    from crm.models import (
-        Donor,
-        FacebookGroupInvitation,
-        FacebookGroupInvitationEvent,
-        RecurringDonation,
-    )
+    from crm.models import Donor, FacebookGroupInvitation, FacebookGroupInvitationEvent, RecurringDonation
 
-    Status = FacebookGroupInvitation.Status
-    Reason = FacebookGroupInvitation.ClosedReason
     demo = Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN)
     if FacebookGroupInvitation.objects.filter(donor__in=demo).exists():
         return FacebookGroupInvitation.objects.filter(donor__in=demo).count()
 
-    day = dt.timedelta(days=1)
     members = list(
         RecurringDonation.objects.filter(donor__in=demo, status="active").order_by("-started_at", "pk")
     )
@@ -304,61 +296,12 @@ def _demo_facebook_group(*, as_of: dt.datetime) -> int:
         .exclude(donor__recurring_donations__status="active")
         .order_by("-canceled_at", "pk")[: DEMO_REMOVED + 1]
     )
-    plan: list[tuple[RecurringDonation, str]] = []
-    for rank, membership in enumerate(members):
-        if rank < DEMO_TO_INVITE:
-            status = Status.ELIGIBLE
-        elif rank < DEMO_TO_INVITE + DEMO_INVITED:
-            status = Status.REMINDED if rank % 3 == 0 else Status.INVITED
-        elif rank < DEMO_TO_INVITE + DEMO_INVITED + DEMO_EXPIRED:
-            status = Status.EXPIRED
-        elif rank < DEMO_TO_INVITE + DEMO_INVITED + DEMO_EXPIRED + DEMO_DECLINED:
-            status = Status.DECLINED
-        else:
-            status = Status.JOINED
-        plan.append((membership, status))
-    plan += [(m, Status.REMOVAL_DUE if i == 0 else Status.REMOVED) for i, m in enumerate(former)]
-
     invitations, seen = [], set()
-    for membership, status in plan:
+    for membership, status in _demo_invitation_plan(members, former):
         if membership.donor_id in seen:
             continue
         seen.add(membership.donor_id)
-        queued = min(membership.started_at + day, as_of)
-        invited = min(queued + 2 * day, as_of) if status != Status.ELIGIBLE else None
-        reminded = min(invited + 7 * day, as_of) if status in (Status.REMINDED, Status.EXPIRED) else None
-        joined = (
-            min(invited + 3 * day, as_of)
-            if status in (Status.JOINED, Status.REMOVAL_DUE, Status.REMOVED)
-            else None
-        )
-        ended = membership.canceled_at
-        removal_due = ended if status in (Status.REMOVAL_DUE, Status.REMOVED) else None
-        removed = min(ended + 7 * day, as_of) if status == Status.REMOVED else None
-        changed = removed or removal_due or joined or reminded or invited or queued
-        if status == Status.EXPIRED:
-            changed = min(reminded + 14 * day, as_of)
-        elif status == Status.DECLINED:
-            changed = min(invited + 5 * day, as_of)
-        invitations.append(
-            FacebookGroupInvitation(
-                donor_id=membership.donor_id,
-                status=status,
-                closed_reason={
-                    Status.EXPIRED: Reason.NO_ANSWER,
-                    Status.DECLINED: Reason.STAFF,
-                    Status.REMOVAL_DUE: Reason.MEMBERSHIP_ENDED,
-                    Status.REMOVED: Reason.MEMBERSHIP_ENDED,
-                }.get(status, Reason.NONE),
-                created_at=queued,
-                status_changed_at=changed,
-                invited_at=invited,
-                reminded_at=reminded,
-                joined_at=joined,
-                removal_due_at=removal_due,
-                removed_at=removed,
-            )
-        )
+        invitations.append(_demo_invitation(membership, status, as_of=as_of))
     FacebookGroupInvitation.objects.bulk_create(invitations)
     # bulk_create sends no signals: forget the menu's cached queue counts here.
     from crm.community.selectors import invitation_status_counts_changed
@@ -373,6 +316,71 @@ def _demo_facebook_group(*, as_of: dt.datetime) -> int:
         for invitation in created
     )  # fmt: skip
     return len(invitations)
+
+
+def _demo_invitation_plan(members: list, former: list) -> list[tuple]:
+    """(membership, status) per invitation: the newest members still to invite, the next ones invited,
+    then expired, declined and joined; the former members removed, the latest one due for removal."""
+    from crm.models import FacebookGroupInvitation
+
+    Status = FacebookGroupInvitation.Status
+    plan: list[tuple] = []
+    for rank, membership in enumerate(members):
+        if rank < DEMO_TO_INVITE:
+            status = Status.ELIGIBLE
+        elif rank < DEMO_TO_INVITE + DEMO_INVITED:
+            status = Status.REMINDED if rank % 3 == 0 else Status.INVITED
+        elif rank < DEMO_TO_INVITE + DEMO_INVITED + DEMO_EXPIRED:
+            status = Status.EXPIRED
+        elif rank < DEMO_TO_INVITE + DEMO_INVITED + DEMO_EXPIRED + DEMO_DECLINED:
+            status = Status.DECLINED
+        else:
+            status = Status.JOINED
+        plan.append((membership, status))
+    plan += [(m, Status.REMOVAL_DUE if i == 0 else Status.REMOVED) for i, m in enumerate(former)]
+    return plan
+
+
+def _demo_invitation(membership, status: str, *, as_of: dt.datetime):
+    """One unsaved invitation in `status`, its dates following the membership's (never after as_of)."""
+    from crm.models import FacebookGroupInvitation
+
+    Status = FacebookGroupInvitation.Status
+    Reason = FacebookGroupInvitation.ClosedReason
+    day = dt.timedelta(days=1)
+    queued = min(membership.started_at + day, as_of)
+    invited = min(queued + 2 * day, as_of) if status != Status.ELIGIBLE else None
+    reminded = min(invited + 7 * day, as_of) if status in (Status.REMINDED, Status.EXPIRED) else None
+    joined = (
+        min(invited + 3 * day, as_of)
+        if status in (Status.JOINED, Status.REMOVAL_DUE, Status.REMOVED)
+        else None
+    )
+    ended = membership.canceled_at
+    removal_due = ended if status in (Status.REMOVAL_DUE, Status.REMOVED) else None
+    removed = min(ended + 7 * day, as_of) if status == Status.REMOVED else None
+    changed = removed or removal_due or joined or reminded or invited or queued
+    if status == Status.EXPIRED:
+        changed = min(reminded + 14 * day, as_of)
+    elif status == Status.DECLINED:
+        changed = min(invited + 5 * day, as_of)
+    return FacebookGroupInvitation(
+        donor_id=membership.donor_id,
+        status=status,
+        closed_reason={
+            Status.EXPIRED: Reason.NO_ANSWER,
+            Status.DECLINED: Reason.STAFF,
+            Status.REMOVAL_DUE: Reason.MEMBERSHIP_ENDED,
+            Status.REMOVED: Reason.MEMBERSHIP_ENDED,
+        }.get(status, Reason.NONE),
+        created_at=queued,
+        status_changed_at=changed,
+        invited_at=invited,
+        reminded_at=reminded,
+        joined_at=joined,
+        removal_due_at=removal_due,
+        removed_at=removed,
+    )
 
 
 def _demo_plan(rng: random.Random, as_of: dt.datetime) -> list[tuple]:

@@ -1,0 +1,223 @@
+"""The dashboard's other figures: tiers, income, newsletter audience, Facebook-group funnel, headline, and
+the whole page."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from crm.community.models import FacebookGroupInvitation
+from crm.companies.models import PartnerCompany
+from crm.donors.models import Donor
+from crm.giving.models import Donation, DonorGiving
+from crm.giving.selectors import monthly_recurring_revenue
+from crm.reports.selectors.membership import Cohort, MembershipMonth, cohorts, membership_months
+from crm.reports.selectors.periods import TIERS, Period, as_date, aware, month_start
+
+# --- tiers, income, audience, Facebook group --------------------------------------------------------
+
+
+def members_by_tier() -> dict[str, int]:
+    """Members by the sum of their active monthly gifts (the stored giving summary). One query."""
+    aggregates = {}
+    for key, low, high in TIERS:
+        q = Q(is_member=True, monthly_amount__gte=low)
+        if high is not None:
+            q &= Q(monthly_amount__lte=high)
+        aggregates[key] = Count("pk", filter=q)
+    return DonorGiving.objects.order_by().aggregate(**aggregates)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomeMonth:
+    start: datetime.date
+    monthly_jpy: int
+    one_off_jpy: int
+    bank_transfer_jpy: int
+
+    @property
+    def total_jpy(self) -> int:
+        return self.monthly_jpy + self.one_off_jpy + self.bank_transfer_jpy
+
+
+def _net(condition: Q):
+    return Coalesce(Sum("amount", filter=condition), 0) - Coalesce(
+        Sum("amount_refunded", filter=condition), 0
+    )
+
+
+def income_months(period: Period) -> list[IncomeMonth]:
+    """Money received per month (JPY, net of refunds): monthly gifts, one-off gifts by card, cash and
+    other, and one-off bank transfers (Donation.method). One query, grouped by month and kind."""
+    kind = Case(
+        When(recurring_donation__isnull=False, then=Value("monthly")),
+        When(method=Donation.Method.BANK_TRANSFER, then=Value("bank")),
+        default=Value("one_off"),
+    )
+    rows = (
+        Donation.objects.succeeded()
+        .filter(currency="JPY", received_at__gte=period.start_instant, received_at__lt=period.end_instant)
+        .order_by()
+        .annotate(month=TruncMonth("received_at"), kind=kind)
+        .values("month", "kind")
+        .annotate(net=Sum(F("amount") - F("amount_refunded")))
+    )
+    by_month: dict[datetime.date, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        by_month[as_date(row["month"])][row["kind"]] = int(row["net"] or 0)
+    return [
+        IncomeMonth(
+            start=start,
+            monthly_jpy=by_month[start].get("monthly", 0),
+            one_off_jpy=by_month[start].get("one_off", 0),
+            bank_transfer_jpy=by_month[start].get("bank", 0),
+        )
+        for start in period.months
+    ]
+
+
+def newsletter_audience() -> dict[str, int]:
+    """Donors (not erased) by newsletter consent, every status present. One query."""
+    counts = dict.fromkeys(Donor.NewsletterStatus.values, 0)
+    counts.update(Donor.objects.active().order_by().values_list("newsletter_status").annotate(n=Count("pk")))
+    return counts
+
+
+@dataclass(frozen=True, kw_only=True)
+class Funnel:
+    eligible: int
+    invited: int
+    joined: int
+    removed: int
+    by_status: dict[str, int]
+
+
+def facebook_funnel() -> Funnel:
+    """Everyone ever queued, of them everyone ever invited, who joined, who was removed again; and
+    today's count in each status (the same as `crm_stats`). One query."""
+    aggregates: dict[str, Any] = {
+        "eligible": Count("pk"),
+        "invited": Count("pk", filter=Q(invited_at__isnull=False) | Q(joined_at__isnull=False)),
+        "joined": Count("pk", filter=Q(joined_at__isnull=False)),
+        "removed": Count("pk", filter=Q(removed_at__isnull=False) | Q(status="removed")),
+    }
+    for status in FacebookGroupInvitation.Status.values:
+        aggregates[f"s_{status}"] = Count("pk", filter=Q(status=status))
+    counts = FacebookGroupInvitation.objects.order_by().aggregate(**aggregates)
+    return Funnel(
+        eligible=counts["eligible"],
+        invited=counts["invited"],
+        joined=counts["joined"],
+        removed=counts["removed"],
+        by_status={s: counts[f"s_{s}"] for s in FacebookGroupInvitation.Status.values},
+    )
+
+
+# --- headline figures and the whole page -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Headline:
+    """The figures `crm_stats --json` prints, computed the same way."""
+
+    donors: int
+    active_members: int
+    mrr_jpy: int
+    donations_total_jpy: int
+    partner_companies: int
+
+
+def headline() -> Headline:
+    return Headline(
+        donors=Donor.objects.active().count(),
+        active_members=Donor.objects.members().count(),
+        mrr_jpy=monthly_recurring_revenue(currency="JPY"),
+        donations_total_jpy=Donation.objects.total(currency="JPY"),
+        partner_companies=PartnerCompany.objects.count(),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """This month so far against the same days of the same month last year (like for like)."""
+
+    today: datetime.date
+    last_year_day: datetime.date
+    this_year_jpy: int
+    last_year_jpy: int
+
+    @property
+    def change_percent(self) -> int | None:
+        if self.last_year_jpy <= 0:
+            return None
+        return round((self.this_year_jpy - self.last_year_jpy) * 100 / self.last_year_jpy)
+
+    @property
+    def change_signed(self) -> str:
+        p = self.change_percent
+        if p is None:
+            return ""
+        return f"+{p}" if p > 0 else str(p)
+
+
+def same_day_last_year(today: datetime.date) -> datetime.date:
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:  # 29 February: the last day of February a year earlier
+        return today.replace(year=today.year - 1, day=28)
+
+
+def month_so_far(*, today: datetime.date) -> Comparison:
+    """Received from the 1st to today, and from the 1st to the same day a year ago. One query."""
+    before = same_day_last_year(today)
+    this_year = Q(
+        received_at__gte=aware(month_start(today)), received_at__lt=aware(today + datetime.timedelta(days=1))
+    )
+    last_year = Q(
+        received_at__gte=aware(month_start(before)),
+        received_at__lt=aware(before + datetime.timedelta(days=1)),
+    )
+    sums = (
+        Donation.objects.succeeded()
+        .filter(currency="JPY")
+        .filter(this_year | last_year)
+        .order_by()
+        .aggregate(now=_net(this_year), before=_net(last_year))
+    )
+    return Comparison(
+        today=today, last_year_day=before, this_year_jpy=int(sums["now"]), last_year_jpy=int(sums["before"])
+    )
+
+
+@dataclass(kw_only=True)
+class Dashboard:
+    period: Period
+    headline: Headline
+    comparison: Comparison
+    membership: list[MembershipMonth]
+    cohorts: list[Cohort]
+    tiers: dict[str, int]
+    income: list[IncomeMonth]
+    audience: dict[str, int]
+    funnel: Funnel
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def dashboard(*, period: Period) -> Dashboard:
+    """Everything the dashboard page shows: 15 queries, whatever the data or the period."""
+    return Dashboard(
+        period=period,
+        headline=headline(),
+        comparison=month_so_far(today=period.today),
+        membership=membership_months(period),
+        cohorts=cohorts(period),
+        tiers=members_by_tier(),
+        income=income_months(period),
+        audience=newsletter_audience(),
+        funnel=facebook_funnel(),
+    )
