@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from crm.services.mailchimp_newsletter import newsletter_confirms_by_email, newsletter_signup
+from home.cache import public_view
+from home.same_origin import same_origin_post
 
 RATE_LIMIT = 5  # sign-ups per IP address per window
 RATE_WINDOW_SECONDS = 3600
@@ -46,6 +48,8 @@ def _rate_limited(request: HttpRequest) -> bool:
     return count > RATE_LIMIT
 
 
+@same_origin_post
+@public_view(reads=())
 @require_http_methods(["GET", "POST"])
 def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
     language = "en" if get_language() == "en" else "ja"

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "home.middleware.CampaignPageCacheMiddleware",  # cached campaign page before sessions/csrf/locale
+    "home.middleware.PublicPageCacheMiddleware",  # cached public pages before sessions/csrf/locale
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
