@@ -9,6 +9,7 @@ class HomeConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
         from wagtail.images import get_image_model
         from wagtail.models import Locale, Site
@@ -45,6 +46,9 @@ class HomeConfig(AppConfig):
             post_delete.connect(
                 cache.on_content_change, sender=model, dispatch_uid=f"home_cache_deleted_{model._meta.label}"
             )
+        # A page can depend on a setting (the donation page on the Stripe keys): a changed setting
+        # (tests, override_settings) starts a new generation like a publish does.
+        setting_changed.connect(cache.on_content_change, dispatch_uid="home_cache_setting_changed")
         for model in (apps.get_model("crm", "RecurringDonation"), apps.get_model("crm", "Donation")):
             label = model._meta.label
             post_save.connect(

@@ -1,69 +1,105 @@
-"""The campaign page answered from the cache before the rest of the middleware stack runs.
+"""Public pages answered from the shared cache before the rest of the middleware stack runs.
 
-The view in home/views.py already serves the page from the cache without a database query, but a
-hit there still pays for sessions, CSRF, locale activation, authentication, messages and URL
-resolving: more than the cached page itself. Placed right after WhiteNoiseMiddleware, this answers a
-clean anonymous GET of "/" or "/en/" with the stored bytes and headers, so the busiest page costs
-about as much as a static file. What it stores is exactly what the full stack answered, and only
-when that answer is safe to hand to anyone: no cookie set, no CSRF token in the page.
+A render of a public page pays for sessions, CSRF, locale activation, authentication, messages, URL
+resolving and the page's queries; a hit here pays for one or two cache reads. Placed right after
+WhiteNoiseMiddleware, this answers a clean anonymous GET with the stored bytes, status and headers,
+so every public page costs about as much as a static file (home/cache.py says why not a library).
+
+What it stores is exactly what the full stack answered, and only when that answer is safe to hand to
+anyone: the view offered it (home.cache.offer), no cookie was set, no CSRF token and no CSP nonce is
+in the page. The key holds only the query parameters the page reads; the first request to a path
+learns them, and from then on the request is reduced to them before the page renders, so junk
+parameters (``?preview=1``, ``utm_*``) hit the same entry and never reach the page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils.cache import patch_vary_headers
 
-from home import cache as campaign_cache
+from home import cache as page_cache
 
-# Set by the view on a plain render of the campaign page ("miss") or a replay of its cache ("hit").
-MARKER = "X-Campaign-Cache"
+CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+_NONCE_SOURCE = re.compile(r"\s*'nonce-[^']*'")
 
 
-class CampaignPageCacheMiddleware:
+class PublicPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
-        default = settings.LANGUAGE_CODE
-        # i18n_patterns with prefix_default_language=False: "/" is always the default language.
-        self.language_by_path = {"/": default} | {
-            f"/{code}/": code for code, _name in settings.LANGUAGES if code != default
-        }
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        language = self.language_by_path.get(request.path_info)
-        if language is None or not campaign_cache.is_cacheable(request):
-            return self.get_response(request)
+        if not page_cache.is_cacheable(request):
+            return _without_offer(self.get_response(request))
 
-        key = campaign_cache.response_key_for(request, language)
-        stored = cache.get(key)
+        generation = page_cache.generation()
+        if request.META.get("QUERY_STRING"):
+            reads = cache.get(page_cache.reads_key(generation, request))
+            if reads is None:
+                # First visit of this path in this generation with a query: render it as asked and
+                # learn which parameters the page reads; store it only if nothing else was asked.
+                return self._render_and_store(request, generation, exact_only=True)
+            query = page_cache.kept_query(request, reads)
+        else:
+            query = QueryDict()
+        stored = cache.get(page_cache.response_key(generation, request, query))
         if stored is not None:
             return _replay(*stored)
+        # The page renders from exactly the parameters it reads, so what is stored fits every key alike.
+        request.GET = QueryDict(query.urlencode())
+        request.META["QUERY_STRING"] = query.urlencode()
+        return self._render_and_store(request, generation, exact_only=False)
 
+    def _render_and_store(self, request: HttpRequest, generation: str, *, exact_only: bool) -> HttpResponseBase:
         response = self.get_response(request)
-        if _shareable(response):
-            # Logged-in editors see another page (userbar, drafts) at the same URL: shared caches
-            # downstream must tell them apart, as this cache does by the session cookie.
-            patch_vary_headers(response, ("Cookie",))
-            headers = [(name, value) for name, value in response.items() if name != MARKER]
-            cache.set(key, (response.content, headers), campaign_cache.timeout())
+        offered = response.get(page_cache.OFFER_HEADER)
+        _without_offer(response)
+        if offered is None or not _shareable(response):
+            return response
+        reads = tuple(name for name in offered.split(",") if name)
+        cache.set(page_cache.reads_key(generation, request), reads, page_cache.timeout())
+        query = page_cache.kept_query(request, reads)
+        if exact_only and sorted(query.lists()) != sorted(request.GET.lists()):
+            return response
+        # Logged-in editors see another page (userbar, drafts) at the same URL: shared caches
+        # downstream must tell them apart, as this cache does by the session cookie.
+        patch_vary_headers(response, ("Cookie",))
+        headers = [(name, _without_nonce(name, value)) for name, value in response.items()]
+        cache.set(
+            page_cache.response_key(generation, request, query),
+            (response.content, response.status_code, headers),
+            page_cache.timeout(),
+        )
+        response[page_cache.STATUS_HEADER] = "miss"
         return response
 
 
+def _without_offer(response: HttpResponseBase) -> HttpResponseBase:
+    if page_cache.OFFER_HEADER in response:
+        del response[page_cache.OFFER_HEADER]
+    return response
+
+
 def _shareable(response: HttpResponseBase) -> bool:
-    if response.status_code != 200 or response.get(MARKER) not in ("miss", "hit"):
+    if response.status_code not in (200, 404) or response.streaming or response.cookies:
         return False
-    if response.streaming or response.cookies:
-        return False
-    # A CSRF token in the page belongs to one visitor's cookie; served to others, their forms fail.
-    return b"csrfmiddlewaretoken" not in response.content
+    # A CSRF token belongs to one visitor's cookie: served to others, their forms would fail.
+    # A CSP nonce must be new on every response: stored, it would be the same for everyone.
+    return b"csrfmiddlewaretoken" not in response.content and b"nonce=" not in response.content
 
 
-def _replay(content: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
-    response = HttpResponse(content)
+def _without_nonce(name: str, value: str) -> str:
+    # The stored page uses no nonce (see _shareable); a nonce left in its policy would be one every
+    # visitor and every attacker could read, so it goes.
+    return _NONCE_SOURCE.sub("", value) if name in CSP_HEADERS else value
+
+
+def _replay(content: bytes, status: int, headers: list[tuple[str, str]]) -> HttpResponse:
+    response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
-    response[MARKER] = "hit"
+    response[page_cache.STATUS_HEADER] = "hit"
     return response

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from cms.ratelimit import limit_reached
 from crm.mailing.services.newsletter import newsletter_confirms_by_email, newsletter_signup
+from home.cache import public_view
+from home.same_origin import same_origin_post
 
 
 class NewsletterForm(forms.Form):
@@ -29,6 +31,8 @@ class NewsletterForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
 
+@same_origin_post
+@public_view(reads=())
 @require_http_methods(["GET", "POST"])
 def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
     language = "en" if get_language() == "en" else "ja"

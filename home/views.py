@@ -9,36 +9,32 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
-from home import cache as campaign_cache
-from home.models import HomePage
+from home import cache as page_cache
+from home.same_origin import same_origin_post
 
 
+@same_origin_post
 def campaign_page(request):
-    """The root URL of each language: served from the whole-page cache when possible."""
-    cacheable = campaign_cache.is_cacheable(request)
-    if cacheable:
-        content = campaign_cache.get(request)
-        if content is not None:
-            response = HttpResponse(content, content_type="text/html; charset=utf-8")
-            response["X-Campaign-Cache"] = "hit"
-            return response
+    """The root URL of each language: the campaign page, offered to the shared page cache."""
+    return _offered(request, wagtail_serve(request, ""))
 
-    response = wagtail_serve(request, "")
-    if cacheable and _is_plain_campaign_render(request, response):
-        response.render()
-        campaign_cache.store(request, response.content)
-        response["X-Campaign-Cache"] = "miss"
+
+
+def _offered(request, response):
+    """Offer a plain render of a public page type to the page cache (home/middleware.py).
+
+    Only the page's own template: not a password form, a login redirect or a POST's answer.
+    """
+    if request.method != "GET" or response.status_code != 200 or not hasattr(response, "context_data"):
+        return response
+    page = (response.context_data or {}).get("page")
+    reads = page_cache.QUERY_PARAMETERS.get(page._meta.label) if page is not None else None
+    if reads is not None and response.template_name == page.get_template(request):
+        page_cache.offer(response, reads)
     return response
 
 
-def _is_plain_campaign_render(request, response) -> bool:
-    # Only the campaign template itself: not a password form, a redirect or another page type.
-    if response.status_code != 200 or not hasattr(response, "context_data"):
-        return False
-    page = (response.context_data or {}).get("page")
-    return isinstance(page, HomePage) and response.template_name == page.get_template(request)
-
-
+@same_origin_post
 def page(request, path: str):
     """Wagtail's page router, answering an unknown address with the designed 404 page.
 
@@ -46,13 +42,14 @@ def page(request, path: str):
     developer running `make run` never sees what visitors see.
     """
     try:
-        return wagtail_serve(request, path)
+        return _offered(request, wagtail_serve(request, path))
     except Http404:
         return page_not_found(request)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    # The same for every visitor of an address, so a flood of one missing address costs no queries.
+    return page_cache.offer(render(request, "404.html", status=404), ())
 
 
 @require_GET

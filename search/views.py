@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.models import Locale
 
+from home.cache import SEARCH_PARAMETERS, public_view
 from search import selectors
 
 RESULTS_PER_PAGE = 10
 
 
+@public_view(reads=SEARCH_PARAMETERS)
 def search(request):
     query = selectors.clean_query(request.GET.get("query"))
     tag = selectors.clean_query(request.GET.get("tag"))[:100]

@@ -60,7 +60,7 @@ MIDDLEWARE = [
     # CSP and Permissions-Policy; before the campaign-page cache so cached pages get them too.
     "cms.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "home.middleware.CampaignPageCacheMiddleware",  # cached campaign page before sessions/csrf/locale
+    "home.middleware.PublicPageCacheMiddleware",  # cached public pages before sessions/csrf/locale
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 
 from crm.factories import DonorFactory, PartnerCompanyFactory, RecurringDonationFactory
 from crm.models import RecurringDonation
-from home import cache as campaign_cache
+from home import cache as page_cache
 from home import factories
 from tests.home.conftest import publish
 
@@ -58,7 +58,7 @@ def test_a_new_membership_shows_on_the_next_request(
     RecurringDonationFactory.create_batch(2)
     cache.clear()
     assert _count_on_page(client) == 2
-    assert client.get("/")["X-Campaign-Cache"] == "hit"
+    assert client.get("/")["X-Page-Cache"] == "hit"
 
     with django_capture_on_commit_callbacks(execute=True):
         RecurringDonationFactory()
@@ -82,9 +82,9 @@ def test_a_partner_company_change_shows_on_the_next_request(client, live_counter
 
 def test_saving_something_the_page_does_not_show_keeps_the_cache(client, live_counter_page):
     client.get("/")
-    generation = cache.get(campaign_cache.GENERATION_KEY)
+    generation = cache.get(page_cache.GENERATION_KEY)
     donor = DonorFactory()
     donor.family_name = "山田"
     donor.save()
-    assert cache.get(campaign_cache.GENERATION_KEY) == generation
-    assert client.get("/")["X-Campaign-Cache"] == "hit"
+    assert cache.get(page_cache.GENERATION_KEY) == generation
+    assert client.get("/")["X-Page-Cache"] == "hit"

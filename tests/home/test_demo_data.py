@@ -95,12 +95,12 @@ def test_load_on_empty_database_builds_the_site_and_a_second_run_changes_nothing
 
     # One more monthly donor in the CRM shows on the page without anyone editing it.
     from crm.factories import RecurringDonationFactory
-    from home import cache as campaign_cache
+    from home import cache as page_cache
     from home.live_figures import member_count_forget
 
     RecurringDonationFactory()
     member_count_forget()
-    campaign_cache.invalidate()
+    page_cache.invalidate()
     html = client.get("/en/").content.decode()
     assert f'<data value="{members + 1}">' in html
 
