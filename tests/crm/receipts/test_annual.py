@@ -10,6 +10,7 @@ from django.core import mail
 from crm.factories import DonationFactory, DonorFactory, RecurringDonationFactory
 from crm.models import AnnualReceiptRun, Donation, Interaction, Receipt, ReceiptDispatch
 from crm.receipts import services
+from crm.receipts.services import annual
 from tests.crm.receipts.helpers import pdf_pages
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -91,10 +92,10 @@ def test_a_run_that_crashed_while_sending_resumes_without_sending_twice(givers, 
 
 @time_machine.travel(JANUARY, tick=False)
 def test_a_run_that_crashed_while_issuing_resumes_from_its_cursor(givers, monkeypatch):
-    monkeypatch.setattr(services, "ANNUAL_ISSUE_CHUNK", 1)
+    monkeypatch.setattr(annual, "ANNUAL_ISSUE_CHUNK", 1)
     run = AnnualReceiptRun.objects.create(year=2025)
     calls = {"n": 0}
-    real = services._issue_annual_statements
+    real = annual._issue_annual_statements
 
     def crash_on_second_chunk(**kwargs):
         calls["n"] += 1
@@ -102,12 +103,12 @@ def test_a_run_that_crashed_while_issuing_resumes_from_its_cursor(givers, monkey
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "_issue_annual_statements", crash_on_second_chunk)
+    monkeypatch.setattr(annual, "_issue_annual_statements", crash_on_second_chunk)
     with pytest.raises(RuntimeError):
         services.annual_run_advance(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == "failed" and run.statements_issued == 1 and "worker killed" in run.error
-    monkeypatch.setattr(services, "_issue_annual_statements", real)
+    monkeypatch.setattr(annual, "_issue_annual_statements", real)
     run = services.annual_run_advance(run_id=run.pk)
     assert run.status == "done" and run.statements_issued == 3
     numbers = sorted(Receipt.objects.filter(kind="annual").values_list("number", flat=True))

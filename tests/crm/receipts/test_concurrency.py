@@ -8,6 +8,7 @@ from django.db import connection
 from crm.factories import DonationFactory
 from crm.models import Receipt, ReceiptDispatch
 from crm.receipts import services
+from crm.receipts.services import annual
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +61,11 @@ def test_parallel_senders_of_a_run_share_the_work_without_overlap(mailoutbox):
         DonationFactory(received_at=datetime.datetime(2025, 5, 1, tzinfo=tokyo))
     run = AnnualReceiptRun.objects.create(year=2025)
     services.annual_run_advance(run_id=run.pk, deliver=False)
-    services.ANNUAL_SEND_CHUNK, old = 4, services.ANNUAL_SEND_CHUNK
+    annual.ANNUAL_SEND_CHUNK, old = 4, annual.ANNUAL_SEND_CHUNK
     try:
         _together([lambda: services.annual_run_deliver_and_finish(run_id=run.pk) for _ in range(3)])
     finally:
-        services.ANNUAL_SEND_CHUNK = old
+        annual.ANNUAL_SEND_CHUNK = old
     assert len(mailoutbox) == 30
     assert len({m.to[0] for m in mailoutbox}) == 30
     run.refresh_from_db()

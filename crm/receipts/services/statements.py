@@ -1,0 +1,123 @@
+"""Annual statements (年間領収書): one per donor and year, listing the year's gifts."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from crm.donors.models import Donor
+from crm.giving.models import Donation
+from crm.receipts.models import (
+    AnnualReceiptRun,
+    Receipt,
+)
+from crm.receipts.services.numbering import (
+    _language,
+    local_today,
+    numbers_allocate,
+    receipt_delivery,
+    receipt_recipient,
+)
+
+# --- annual statements -----------------------------------------------------------------------------------
+
+
+def _annual_gifts(year: int) -> QuerySet[Donation]:
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    return Donation.objects.filter(
+        status=Donation.Status.SUCCEEDED,
+        received_at__gte=start,
+        received_at__lt=end,
+        amount__gt=F("amount_refunded"),
+    )
+
+
+@transaction.atomic
+def _issue_annual_statements(
+    *,
+    donor_ids: Sequence[int],
+    year: int,
+    run: AnnualReceiptRun | None = None,
+    replaces: dict[int, Receipt] | None = None,
+) -> list[Receipt]:
+    """One statement each for these donors (those who already have one are left alone)."""
+    have = set(
+        Receipt.objects.filter(
+            kind=Receipt.Kind.ANNUAL, status=Receipt.Status.ISSUED, year=year, donor_id__in=donor_ids
+        ).values_list("donor_id", flat=True)
+    )
+    lines: dict[int, list] = {}
+    gifts = (
+        _annual_gifts(year)
+        .filter(donor_id__in=[d for d in donor_ids if d not in have])
+        .order_by("donor_id", "received_at", "pk")
+        .values_list(
+            "donor_id", "received_at", "amount", "amount_refunded", "recurring_donation_id", "currency"
+        )
+    )
+    for donor_id, received_at, amount, refunded, recurring_id, currency in gifts:
+        if currency != "JPY":
+            continue  # a statement in yen; other currencies keep their per-gift receipts
+        lines.setdefault(donor_id, []).append(
+            [
+                timezone.localdate(received_at).isoformat(),
+                amount - refunded,
+                "monthly" if recurring_id else "gift",
+            ]
+        )
+    if not lines:
+        return []
+    donors = Donor.objects.select_related("company").in_bulk(list(lines))
+    numbers = numbers_allocate(kind=Receipt.Kind.ANNUAL, year=year, count=len(lines))
+    today = local_today()
+    statements = []
+    for number, donor_id in zip(numbers, sorted(lines), strict=True):
+        donor = donors[donor_id]
+        name, to_company = receipt_recipient(donor)
+        donor_lines = lines[donor_id]
+        monthly = all(line[2] == "monthly" for line in donor_lines)
+        statements.append(
+            Receipt(
+                kind=Receipt.Kind.ANNUAL,
+                number=number,
+                donor=donor,
+                year=year,
+                amount=sum(line[1] for line in donor_lines),
+                currency="JPY",
+                purpose=Receipt.Purpose.MONTHLY if monthly else Receipt.Purpose.GIFT,
+                lines=donor_lines,
+                issued_on=today,
+                recipient_name=name,
+                to_company=to_company,
+                language=_language(donor),
+                delivery=receipt_delivery(donor),
+                annual_run=run,
+                replaces=(replaces or {}).get(donor_id),
+            )
+        )
+    return Receipt.objects.bulk_create(statements)
+
+
+def annual_statement_for(*, donor: Donor, year: int) -> Receipt | None:
+    """The donor's statement for a year, issued now if they gave that year and have none yet."""
+    statement = Receipt.objects.filter(
+        donor=donor, kind=Receipt.Kind.ANNUAL, year=year, status=Receipt.Status.ISSUED
+    ).first()
+    if statement is None:
+        created = _issue_annual_statements(donor_ids=[donor.pk], year=year)
+        statement = created[0] if created else None
+    return statement
+
+
+def year_total(*, donor: Donor, year: int) -> int:
+    return (
+        _annual_gifts(year)
+        .filter(donor=donor)
+        .aggregate(total=Sum(F("amount") - F("amount_refunded")))["total"]
+        or 0
+    )

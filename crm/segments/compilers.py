@@ -1,0 +1,365 @@
+"""One compiler per segment field: (rule, operator, negated?, today) -> a Q over donors.
+
+Each rule becomes `id IN (SELECT donor_id ...)` (or NOT IN) over the stored giving summaries,
+donations, recurring donations, tags or invitations; crm.segments.rules checks the field and
+operator and combines the rules into trees (its docstring says why IN rather than EXISTS).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.community.models import FacebookGroupInvitation
+from crm.donors.models import TaggedDonor
+from crm.giving.models import Donation, DonorGiving, RecurringDonation
+from crm.interactions.models import Interaction
+
+
+class SegmentRuleError(ValueError):
+    """A rule a fundraiser wrote that cannot be evaluated; the message is shown in the form."""
+
+
+# The tiers on the donation page: ¥1,000, ¥5,000 and ¥10,000 a month.
+TIERS: dict[str, tuple[int, int | None]] = {
+    "1000": (1_000, 4_999),
+    "5000": (5_000, 9_999),
+    "10000": (10_000, None),
+}
+
+MEMBERSHIP_VALUES = ("member", "past_due", "paused", "former", "never")
+NEWSLETTER_VALUES = ("subscribed", "unsubscribed", "pending", "cleaned", "never")
+
+
+# --- value parsing ---------------------------------------------------------------------------------
+
+
+# Amounts, days and years all fit a 32-bit integer column; a bigger number would fail in the database
+# (out of range) instead of in the form.
+MAX_NUMBER = 2_000_000_000
+
+
+def _int(value: Any, what: str = "value") -> int:
+    try:
+        number = int(str(value).replace(",", "").replace("¥", "").replace("￥", "").strip())
+    except (TypeError, ValueError):
+        raise SegmentRuleError(
+            _("%(what)s must be a whole number, got “%(value)s”.") % {"what": what, "value": value}
+        ) from None
+    if not 0 <= number <= MAX_NUMBER:
+        raise SegmentRuleError(
+            _("%(what)s must be between 0 and %(max)s, got “%(value)s”.")
+            % {"what": what, "max": f"{MAX_NUMBER:,}", "value": value}
+        )
+    return number
+
+
+def _bounded(number: int, low: int, high: int, what: Any) -> int:
+    if not low <= number <= high:
+        raise SegmentRuleError(
+            _("%(what)s must be between %(low)s and %(high)s.") % {"what": what, "low": low, "high": high}
+        )
+    return number
+
+
+def _year(value: Any) -> int:
+    return _bounded(_int(value, str(_("Year"))), 1900, 2200, _("Year"))
+
+
+def _date(value: Any) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise SegmentRuleError(
+            _("Dates are written YYYY-MM-DD, got “%(value)s”.") % {"value": value}
+        ) from None
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight in the site's time zone (Tokyo), so "2024-01-01" means the Japanese calendar day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    return _start_of(datetime.date(year, 1, 1)), _start_of(datetime.date(year + 1, 1, 1))
+
+
+def _words(value: Any) -> list[str]:
+    return [w.strip() for w in str(value or "").split(",") if w.strip()]
+
+
+# --- subqueries ------------------------------------------------------------------------------------
+
+
+def _donors_in(rows: QuerySet, column: str = "donor_id") -> Q:
+    return Q(pk__in=rows.order_by().values(column))
+
+
+def _gifts(**filters: Any) -> QuerySet:
+    return Donation.objects.filter(status=Donation.Status.SUCCEEDED, **filters)
+
+
+def _recurring(**filters: Any) -> QuerySet:
+    return RecurringDonation.objects.filter(**filters)
+
+
+def _active_recurring(**filters: Any) -> QuerySet:
+    return _recurring(status="active", **filters)
+
+
+def _giving(**filters: Any) -> QuerySet:
+    return DonorGiving.objects.filter(**filters)
+
+
+def _monthly_between(low: int | None, high: int | None) -> Q:
+    """Members whose active gifts add up to low..high a month (a yearly gift counts as a twelfth)."""
+    filters: dict[str, Any] = {"is_member": True}
+    if low is not None:
+        filters["monthly_amount__gte"] = low
+    if high is not None:
+        filters["monthly_amount__lte"] = high
+    return _donors_in(_giving(**filters))
+
+
+def _lifetime_between(low: int | None, high: int | None) -> Q:
+    """Lifetime value in JPY, net of refunds; a donor who never gave has 0, so "at most" includes them."""
+    filters: dict[str, Any] = {}
+    if low is not None and low > 0:
+        filters["lifetime_value__gte"] = low
+    if high is not None:
+        filters["lifetime_value__lte"] = high
+    return _donors_in(_giving(**filters)) if filters else Q()
+
+
+def _last_gift_between(start: datetime.datetime, end: datetime.datetime) -> Q:
+    return _donors_in(_giving(last_gift_at__gte=start, last_gift_at__lt=end))
+
+
+def _gave_in_x_not_y(gave: int, not_gave: int) -> Q:
+    """Gave in year `gave`, not in year `not_gave`.
+
+    When the later year is the one without gifts, a last gift inside `gave` settles it from the
+    summary alone (nothing came after it). Only donors whose last gift is later than `gave` but not
+    in `not_gave` (a gift dated in a future year; a gap year between the two) need the donations;
+    the database evaluates those subqueries only if such a donor exists, so the usual "gave last
+    year, not this year" costs one pass over the summaries.
+    """
+    gave_range, not_gave_range = _year_range(gave), _year_range(not_gave)
+    exact = _gave_between(*gave_range) & ~_gave_between(*not_gave_range)
+    if gave >= not_gave:
+        return exact
+    # One subquery, usually empty (for last year / this year: a last gift dated next year or later).
+    later = _giving(last_gift_at__gte=gave_range[1]).exclude(
+        last_gift_at__gte=not_gave_range[0], last_gift_at__lt=not_gave_range[1]
+    )
+    return _last_gift_between(*gave_range) | (_donors_in(later) & exact)
+
+
+def _gave_between(start: datetime.datetime, end: datetime.datetime) -> Q:
+    return _donors_in(_gifts(received_at__gte=start, received_at__lt=end))
+
+
+def _two(rule: dict[str, Any], parse: Callable[[Any], Any]) -> tuple[Any, Any]:
+    if rule.get("value") in (None, "") or rule.get("value2") in (None, ""):
+        raise SegmentRuleError(_("“between” needs a value and a second value."))
+    return parse(rule["value"]), parse(rule["value2"])
+
+
+def _one(rule: dict[str, Any], parse: Callable[[Any], Any] = str) -> Any:
+    if rule.get("value") in (None, ""):
+        raise SegmentRuleError(_("This rule needs a value."))
+    return parse(rule["value"])
+
+
+# --- one compiler per field: (rule, operator, negated?, today) -> Q over donors ----------------------
+
+
+def _membership(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    value = _one(rule).lower()
+    if value == "member":
+        q = _donors_in(_giving(is_member=True))
+    elif value in {"past_due", "paused"}:
+        q = _donors_in(_recurring(status=value))
+    elif value == "former":
+        q = _donors_in(_recurring(status="canceled")) & ~_donors_in(_giving(is_member=True))
+    elif value == "never":
+        q = ~_donors_in(_recurring().exclude(status="incomplete"))
+    else:
+        raise SegmentRuleError(
+            _("Membership is one of: %(values)s.") % {"values": ", ".join(MEMBERSHIP_VALUES)}
+        )
+    return ~q if negate else q
+
+
+def _monthly_amount(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        low, high = _two(rule, _int)
+        return _monthly_between(low, high)
+    amount = _one(rule, _int)
+    return _monthly_between(amount, None) if op == "gte" else _monthly_between(None, amount)
+
+
+def _tier(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    tier = _one(rule).replace(",", "").replace("¥", "").strip()
+    if tier not in TIERS:
+        raise SegmentRuleError(_("Tier is one of: %(values)s.") % {"values": ", ".join(TIERS)})
+    q = _monthly_between(*TIERS[tier])
+    return ~q if negate else q
+
+
+def _tenure_months(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    months = _bounded(_one(rule, _int), 0, 1200, _("Months"))
+    cutoff = _start_of(_months_before(today, months))
+    # member_since: when the earliest of the donor's active monthly gifts started.
+    if op == "gte":
+        return _donors_in(_giving(is_member=True, member_since__lt=cutoff + datetime.timedelta(days=1)))
+    return _donors_in(_giving(is_member=True, member_since__gte=cutoff))
+
+
+def _first_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        start, end = _two(rule, _date)
+        return _donors_in(
+            _giving(
+                first_gift_at__gte=_start_of(start),
+                first_gift_at__lt=_start_of(end + datetime.timedelta(days=1)),
+            )
+        )
+    day = _start_of(_one(rule, _date))
+    if op == "before":
+        return _donors_in(_giving(first_gift_at__lt=day))
+    return _donors_in(_giving(first_gift_at__gte=day))
+
+
+def _last_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        start, end = _two(rule, _date)
+        return _last_gift_between(_start_of(start), _start_of(end + datetime.timedelta(days=1)))
+    if op == "within_days":
+        days = _bounded(_one(rule, _int), 0, 36500, _("Days"))
+        return _donors_in(_giving(last_gift_at__gte=timezone.now() - datetime.timedelta(days=days)))
+    day = _start_of(_one(rule, _date))
+    if op == "before":
+        return _donors_in(_giving(last_gift_at__lt=day))
+    return _donors_in(_giving(last_gift_at__gte=day))
+
+
+def _gave_in_year(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    q = _gave_between(*_year_range(_one(rule, _year)))
+    return q if op == "gave" else ~q
+
+
+def _attended_event(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    # Attendance is read from the donor's timeline (a check-in writes an "event" interaction, and so
+    # can staff for an event outside the CRM), so segments need not import events, which use segments.
+    months = _bounded(_one(rule, _int), 1, 1200, _("Months"))
+    since = _start_of(_months_before(today, months))
+    attended = Interaction.objects.filter(kind=Interaction.Kind.EVENT, happened_at__gte=since)
+    return _donors_in(attended)
+
+
+def _lapsed(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "some_year_not_this_year":
+        # SYBUNT: a first gift before this year (the stored summary), no gift this year.
+        this_year = _year_range(today.year)
+        return _donors_in(_giving(first_gift_at__lt=this_year[0])) & ~_gave_between(*this_year)
+    if op == "last_year_not_this_year":
+        gave, not_gave = today.year - 1, today.year
+    else:
+        gave, not_gave = _two(rule, _year)
+    return _gave_in_x_not_y(gave, not_gave)
+
+
+def _lifetime_value(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "between":
+        low, high = _two(rule, _int)
+        return _lifetime_between(low, high)
+    amount = _one(rule, _int)
+    return _lifetime_between(amount, None) if op == "gte" else _lifetime_between(None, amount)
+
+
+def _language(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    language = _one(rule).lower()
+    if language not in {"ja", "en"}:
+        raise SegmentRuleError(_("Language is ja or en."))
+    q = Q(preferred_language=language)
+    return ~q if negate else q
+
+
+def _tag(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    names = _words(_one(rule))
+    q = _donors_in(TaggedDonor.objects.filter(tag__name__in=names), "content_object_id")
+    return q if op == "has_any" else ~q
+
+
+def _company(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op == "any":
+        return Q(company__isnull=False)
+    if op == "none":
+        return Q(company__isnull=True)
+    value = _one(rule).strip()
+    q = Q(company_id=_int(value)) if value.isdigit() else Q(company__name__iexact=value)
+    return (~q | Q(company__isnull=True)) if negate else q
+
+
+def _newsletter(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    statuses = [s.lower() for s in _words(_one(rule))]
+    unknown = set(statuses) - set(NEWSLETTER_VALUES)
+    if unknown:
+        raise SegmentRuleError(
+            _("Newsletter consent is one of: %(values)s.") % {"values": ", ".join(NEWSLETTER_VALUES)}
+        )
+    q = Q(newsletter_status__in=statuses)
+    return ~q if negate else q
+
+
+def _facebook_group(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    model = FacebookGroupInvitation
+    statuses = [s.lower() for s in _words(_one(rule))]
+    known = {str(v) for v in model.Status.values}
+    if set(statuses) - known - {"none"}:
+        raise SegmentRuleError(
+            _("Invitation status is one of: %(values)s.") % {"values": ", ".join([*sorted(known), "none"])}
+        )
+    q = Q()
+    if "none" in statuses:
+        q |= ~_donors_in(model.objects.all())
+    others = [s for s in statuses if s != "none"]
+    if others:
+        q |= _donors_in(model.objects.filter(status__in=others))
+    return ~q if negate else q
+
+
+_COMPILERS: dict[str, Callable[[dict[str, Any], str, bool, datetime.date], Q]] = {
+    "membership": _membership,
+    "monthly_amount": _monthly_amount,
+    "tier": _tier,
+    "tenure_months": _tenure_months,
+    "first_gift": _first_gift,
+    "last_gift": _last_gift,
+    "gave_in_year": _gave_in_year,
+    "lapsed": _lapsed,
+    "attended_event": _attended_event,
+    "lifetime_value": _lifetime_value,
+    "language": _language,
+    "tag": _tag,
+    "company": _company,
+    "newsletter": _newsletter,
+    "facebook_group": _facebook_group,
+}
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
