@@ -48,7 +48,7 @@ class HomeConfig(AppConfig):
             )
         # A page can depend on a setting (the donation page on the Stripe keys): a changed setting
         # (tests, override_settings) starts a new generation like a publish does.
-        setting_changed.connect(cache.on_content_change, dispatch_uid="home_cache_setting_changed")
+        setting_changed.connect(cache.on_setting_change, dispatch_uid="home_cache_setting_changed")
         for model in (apps.get_model("crm", "RecurringDonation"), apps.get_model("crm", "Donation")):
             label = model._meta.label
             post_save.connect(

@@ -141,6 +141,11 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def on_setting_change(sender, **kwargs) -> None:
+    """A setting changed (override_settings): no database write is involved, so no commit to wait for."""
+    invalidate()
+
+
 def on_content_change(sender, **kwargs) -> None:
     """A page, snippet, image, site or partner company a public page shows was saved or deleted.
 

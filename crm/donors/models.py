@@ -50,6 +50,8 @@ DONOR_PERSONAL_FIELDS = (
     "notes",
     "stripe_customer_id",
     "newsletter_status_source",
+    "receipt_name",  # the name a receipt is made out to
+    "deceased_on",
 )
 # What the CRM records about the relationship rather than the person (kept after erasure);
 # search_text is derived from the personal fields and rebuilt from them on every save.
@@ -64,6 +66,9 @@ DONOR_RECORD_FIELDS = (
     "created_at",
     "updated_at",
     "erased_at",
+    "no_post",
+    "receipt_delivery",
+    "receipt_to_company",
 )
 
 

@@ -116,6 +116,11 @@ def _model_of(pattern: _Pattern) -> type[models.Model] | None:
     return model if isinstance(model, type) and issubclass(model, models.Model) else None
 
 
+FIXED_PARAMS: dict[str, dict[str, object]] = {
+    "crm_mailings:labels": {"per_sheet": 12},
+    "crm_reports:chart_csv": {"chart": "members"},
+    "crm_reports:save_segment": {"report": "lybunt"},
+}
 PAGE_PARAMS = {"page_id", "parent_page_id", "page_to_move_id", "page_pk"}
 
 
@@ -188,6 +193,15 @@ class Filler:
                 for m in get_snippet_models()
                 if hasattr(m, "locale") and (obj := self.row(m)) is not None
             ]
+        if pattern.name in FIXED_PARAMS:
+            # Parameters that name a kind, not a row: one value each is enough to open the screen.
+            fixed = FIXED_PARAMS[pattern.name]
+            rest = params - set(fixed)
+            if not rest:
+                return [dict(fixed)]
+            model = model or self.namespace_models.get(pattern.name.rsplit(":", 1)[0])
+            obj = self.row(model) if model is not None else None
+            return [dict(fixed) | {next(iter(rest)): obj.pk}] if obj is not None else []
         if "filter_spec" in params:
             image = self.row(_image_model())
             return [{"image_id": image.pk, "filter_spec": "fill-100x100"}] if image else []

@@ -195,6 +195,8 @@ def _fake_donor(*, seed, index: int, companies) -> tuple[tuple, random.Random]:
         "notes": "",
         "stripe_customer_id": f"cus_seed{seed}x{index}" if source == "stripe" else "",
         "newsletter_status_source": "seed" if status != "never" else "",
+        "receipt_name": "",
+        "deceased_on": None,
         "preferred_language": person.language,
         "source": source,
         "newsletter_status": status,
