@@ -141,9 +141,13 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def on_setting_change(sender, **kwargs) -> None:
-    """A setting changed (override_settings): no database write is involved, so no commit to wait for."""
-    invalidate()
+def on_setting_change(sender, setting: str = "", **kwargs) -> None:
+    """A setting changed (override_settings): no database write is involved, so no commit to wait for.
+
+    A swapped CACHES is a new, empty cache: nothing in it to forget, and it may not even answer.
+    """
+    if setting != "CACHES":
+        invalidate()
 
 
 def on_content_change(sender, **kwargs) -> None:
