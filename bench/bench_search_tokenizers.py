@@ -36,7 +36,7 @@ def _du(*names: str) -> float:
 def _sudachi_analyser(dictionary: str):
     from sudachipy import Dictionary, SplitMode
 
-    from search import analysis
+    from search.analysis import words as analysis
 
     tokenizer = Dictionary(dict=dictionary).tokenizer(mode=SplitMode.C)
 
@@ -58,7 +58,7 @@ def _sudachi_analyser(dictionary: str):
 def _fugashi_analyser():
     import fugashi
 
-    from search import analysis
+    from search.analysis import words as analysis
 
     tagger = fugashi.Tagger()
 

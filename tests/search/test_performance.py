@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from wagtail.models import Locale, Page
 
-from search import analysis
+from search.analysis import words
 from search.selectors import site_search
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,8 @@ def test_postgres_stock_search_filter_can_use_the_title_body_gin_index():
 
 
 def test_the_tokenizer_is_made_once_per_thread():
-    assert analysis._tokenizer() is analysis._tokenizer()
-    assert analysis._dictionary() is analysis._dictionary()
+    assert words._tokenizer() is words._tokenizer()
+    assert words._dictionary() is words._dictionary()
 
 
 def test_a_results_page_takes_a_fixed_number_of_queries(demo_site, django_assert_max_num_queries):
