@@ -329,6 +329,10 @@ _MODEL_BY_PARAM = {
 
 
 def _area(pattern: _Pattern, url: str, model: type[models.Model] | None, kwargs: dict) -> str:
+    # Pages are the communications staff's, whichever app defines the page type: the open-events
+    # page (crm.EventPage) is a public page they write, and it shows no donor data.
+    if pattern.name.startswith("wagtailadmin_pages:"):
+        return "content"
     if url.startswith("/admin/crm/") or (model is not None and model._meta.app_label == "crm"):
         return "crm"
     if "crm" in (kwargs.get("app_name"), kwargs.get("app_label")):

@@ -20,7 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.receipts import selectors, services
 from crm.receipts.models import AnnualReceiptRun
-from crm.receipts.viewsets.base import _ToInspect
+from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _ToInspect
 
 # --- annual runs --------------------------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ class AnnualRunResumeView(PermissionCheckedMixin, TemplateView):
         return redirect("crm_annual_run:inspect", quote(run.pk))
 
 
-class AnnualRunViewSet(ModelViewSet):
+class AnnualRunViewSet(KeptRecordsViewSetMixin, ModelViewSet):
     def get_form_class(self, for_update=False):
         return AnnualRunForm
 

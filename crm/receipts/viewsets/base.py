@@ -34,3 +34,16 @@ def _pdf(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+class KeptRecordsViewSetMixin:
+    """For the viewsets of kept records: no delete or copy screen exists at all (the policy above
+    would only refuse it), and no listing or header builds a link to one."""
+
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name != "delete"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"delete_url_name": None, **kwargs})

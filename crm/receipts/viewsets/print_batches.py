@@ -22,7 +22,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.receipts import services
 from crm.receipts.models import PrintBatch
-from crm.receipts.viewsets.base import _pdf
+from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf
 
 # --- print batches -------------------------------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ class PrintBatchFileView(PermissionCheckedMixin, TemplateView):
         return response
 
 
-class PrintBatchViewSet(ModelViewSet):
+class PrintBatchViewSet(KeptRecordsViewSetMixin, ModelViewSet):
     model = PrintBatch
     icon = "print"
     menu_label = _("Print batches")

@@ -21,7 +21,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.receipts import selectors, services
 from crm.receipts.models import Receipt
-from crm.receipts.viewsets.base import _pdf, _ToInspect
+from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf, _ToInspect
 
 # --- receipts ----------------------------------------------------------------------------------------------
 
@@ -149,7 +149,7 @@ class ReceiptVoidView(_ReceiptOperationView):
         messages.success(self.request, _("Voided %(number)s.") % {"number": self.object.number})
 
 
-class ReceiptViewSet(ModelViewSet):
+class ReceiptViewSet(KeptRecordsViewSetMixin, ModelViewSet):
     model = Receipt
     icon = "doc-full"
     menu_label = _("Receipts")

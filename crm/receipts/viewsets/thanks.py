@@ -21,7 +21,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from crm.giving.models import Donation
 from crm.receipts import selectors, services
 from crm.receipts.models import PersonalThanks
-from crm.receipts.viewsets.base import _pdf
+from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf
 
 # --- thanks ------------------------------------------------------------------------------------------------
 
@@ -124,7 +124,7 @@ class PersonalThanksEditView(generic.EditView):
         )
 
 
-class PersonalThanksViewSet(ModelViewSet):
+class PersonalThanksViewSet(KeptRecordsViewSetMixin, ModelViewSet):
     """Call or write within 72 hours of a first or a large gift; the overdue ones come first."""
 
     def get_form_class(self, for_update=False):
