@@ -1,4 +1,5 @@
-"""The one CRM app. Every signal receiver of the CRM is connected here, with its sender."""
+"""The one CRM app. Every signal receiver of the CRM is connected here, with its sender (and the open
+event page is handed its view)."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
@@ -34,8 +35,9 @@ class CrmConfig(AppConfig):
         from crm.community.models import FacebookGroupInvitation
         from crm.donors.models import Donor
         from crm.events import receivers as events
-        from crm.events.models import EventInvitation
+        from crm.events.models import EventInvitation, EventPage
         from crm.events.signals import event_email_due
+        from crm.events.views import event_page_serve
         from crm.giving import receivers as giving
         from crm.giving.models import Donation, DonorGiving, RecurringDonation
         from crm.imports import receivers as imports
@@ -43,7 +45,7 @@ class CrmConfig(AppConfig):
         from crm.imports.signals import import_job_confirmed, import_job_uploaded
         from crm.mailing import receivers as mailing
         from crm.mailing.signals import newsletter_signup_received
-        from crm.mailings import services as mailings
+        from crm.mailings import receivers as mailings
         from crm.payments import receivers as payments
         from crm.payments.signals import first_gift_recorded, membership_ended, subscription_recorded
         from crm.receipts import receivers as receipts
@@ -98,6 +100,9 @@ class CrmConfig(AppConfig):
         event_email_due.connect(
             events.event_email_queue, sender=EventInvitation, dispatch_uid="crm.event_email"
         )
+        # The open event page answers with the events' view (its form registers through a service,
+        # and models import no services): wired here, like a receiver.
+        EventPage.serve_view = event_page_serve
 
         newsletter_signup_received.connect(
             mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"
