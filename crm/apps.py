@@ -30,14 +30,17 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self):
+        self.connect_receivers()
+        self.hand_pages_their_views()
+
+    def connect_receivers(self):
         # Imported here, not at the top: models and the modules that use them load once apps are ready.
         from crm.community import receivers as community
         from crm.community.models import FacebookGroupInvitation
         from crm.donors.models import Donor
         from crm.events import receivers as events
-        from crm.events.models import EventInvitation, EventPage
+        from crm.events.models import EventInvitation
         from crm.events.signals import event_email_due
-        from crm.events.views import event_page_serve
         from crm.giving import receivers as giving
         from crm.giving.models import Donation, DonorGiving, RecurringDonation
         from crm.imports import receivers as imports
@@ -100,9 +103,6 @@ class CrmConfig(AppConfig):
         event_email_due.connect(
             events.event_email_queue, sender=EventInvitation, dispatch_uid="crm.event_email"
         )
-        # The open event page answers with the events' view (its form registers through a service,
-        # and models import no services): wired here, like a receiver.
-        EventPage.serve_view = event_page_serve
 
         newsletter_signup_received.connect(
             mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"
@@ -112,3 +112,11 @@ class CrmConfig(AppConfig):
             imports.check_queue, sender=DonorImportJob, dispatch_uid="crm.import_check"
         )
         import_job_confirmed.connect(imports.run_queue, sender=DonorImportJob, dispatch_uid="crm.import_run")
+
+    def hand_pages_their_views(self):
+        # The open event page answers with the events' view: its form registers through a service,
+        # and models import no services, so the app wires the two together here, like a receiver.
+        from crm.events.models import EventPage
+        from crm.events.views import event_page_serve
+
+        EventPage.serve_view = event_page_serve
