@@ -375,6 +375,20 @@ class PasteToMatchView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         )
 
 
+#: An invitation's story after its code and status: exported and shown on its record page alike.
+INVITATION_HISTORY_FIELDS = (
+    "manual",
+    "closed_reason",
+    "created_at",
+    "invited_at",
+    "reminded_at",
+    "joined_at",
+    "removal_due_at",
+    "removed_at",
+    "last_error",
+)
+
+
 class FacebookGroupInvitationViewSet(ModelViewSet):
     model = FacebookGroupInvitation
     icon = "group"
@@ -398,37 +412,10 @@ class FacebookGroupInvitationViewSet(ModelViewSet):
         DateColumn("status_changed_at", label=_("Status changed"), sort_key="status_changed_at"),
         Column("last_error", label=_("Last error")),
     ]
-    list_export = [
-        "join_code",
-        "status",
-        "donor_id",
-        "donor",
-        "manual",
-        "closed_reason",
-        "created_at",
-        "invited_at",
-        "reminded_at",
-        "joined_at",
-        "removal_due_at",
-        "removed_at",
-        "last_error",
-    ]
+    list_export = ["join_code", "status", "donor_id", "donor", *INVITATION_HISTORY_FIELDS]
     export_filename = "facebook-group-invitations"
     ordering = ["-status_changed_at"]
-    inspect_view_fields = [
-        "donor",
-        "join_code",
-        "status",
-        "manual",
-        "closed_reason",
-        "created_at",
-        "invited_at",
-        "reminded_at",
-        "joined_at",
-        "removal_due_at",
-        "removed_at",
-        "last_error",
-    ]
+    inspect_view_fields = ["donor", "join_code", "status", *INVITATION_HISTORY_FIELDS]
 
     def get_queryset(self, request):
         return FacebookGroupInvitation.objects.select_related("donor")

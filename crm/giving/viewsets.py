@@ -39,28 +39,28 @@ class DonationIndexView(PeopleSpreadsheetMixin, generic.IndexView):
         return queryset.filter(donor__in=self.donor_search(self.search_query))
 
 
-class DonorSearchViewSet(ModelViewSet):
-    """A listing of gifts whose search box finds them by their donor's name, with the donors' search:
-    crm/wagtail_hooks.py hands in ``donor_search=Donor.objects.search``, because giving sits below
-    donors and imports nothing of theirs."""
+class GiftListingViewSet(ModelViewSet):
+    """What the gift listings (donations, monthly members) share. Their search box finds gifts by the
+    donor's name with the donors' search, which crm/wagtail_hooks.py hands in
+    (``donor_search=Donor.objects.search``): giving sits below donors and imports nothing of theirs."""
 
     donor_search: Callable[[str], QuerySet]
+    add_to_admin_menu = False  # an item of the CRM menu group (crm/wagtail_hooks.py)
+    search_fields = ["donor__search_text"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    list_per_page = 50
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(donor_search=self.donor_search, **kwargs)
 
 
-class DonationViewSet(DonorSearchViewSet):
+class DonationViewSet(GiftListingViewSet):
     model = Donation
     icon = "bars"
     menu_label = _("Donations")
-    add_to_admin_menu = False
     index_view_class = DonationIndexView
     filterset_class = DonationFilterSet
-    search_fields = ["donor__search_text"]
-    search_backend_name = None
-    inspect_view_enabled = True
-    list_per_page = 50
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
@@ -129,18 +129,13 @@ class RecurringDonationIndexView(DonationIndexView):
     pass
 
 
-class RecurringDonationViewSet(DonorSearchViewSet):
+class RecurringDonationViewSet(GiftListingViewSet):
     model = RecurringDonation
     icon = "repeat"
     menu_label = _("Monthly members")
     url_prefix = "crm/monthly-members"
-    add_to_admin_menu = False
     index_view_class = RecurringDonationIndexView
     filterset_class = RecurringDonationFilterSet
-    search_fields = ["donor__search_text"]
-    search_backend_name = None
-    inspect_view_enabled = True
-    list_per_page = 50
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
