@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
@@ -37,6 +38,9 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 
 def connect() -> None:
-    user_logged_in.connect(_logged_in, dispatch_uid="accounts.audit.login")
-    user_logged_out.connect(_logged_out, dispatch_uid="accounts.audit.logout")
-    user_login_failed.connect(_login_failed, dispatch_uid="accounts.audit.login_failed")
+    # Each with its sender: Django sends the first two from the user's class and the failed login
+    # from django.contrib.auth by module name (the very string object, so the sender matches).
+    User = get_user_model()
+    user_logged_in.connect(_logged_in, sender=User, dispatch_uid="accounts.audit.login")
+    user_logged_out.connect(_logged_out, sender=User, dispatch_uid="accounts.audit.logout")
+    user_login_failed.connect(_login_failed, sender=auth.__name__, dispatch_uid="accounts.audit.login_failed")

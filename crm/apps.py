@@ -1,4 +1,5 @@
-"""The one CRM app. Every signal receiver of the CRM is connected here, with its sender."""
+"""The one CRM app. Every signal receiver of the CRM is connected here, with its sender (and the open
+event page is handed its view)."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
@@ -29,6 +30,10 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self):
+        self.connect_receivers()
+        self.hand_pages_their_views()
+
+    def connect_receivers(self):
         # Imported here, not at the top: models and the modules that use them load once apps are ready.
         from crm.community import receivers as community
         from crm.community.models import FacebookGroupInvitation
@@ -43,7 +48,7 @@ class CrmConfig(AppConfig):
         from crm.imports.signals import import_job_confirmed, import_job_uploaded
         from crm.mailing import receivers as mailing
         from crm.mailing.signals import newsletter_signup_received
-        from crm.mailings import services as mailings
+        from crm.mailings import receivers as mailings
         from crm.payments import receivers as payments
         from crm.payments.signals import first_gift_recorded, membership_ended, subscription_recorded
         from crm.receipts import receivers as receipts
@@ -107,3 +112,11 @@ class CrmConfig(AppConfig):
             imports.check_queue, sender=DonorImportJob, dispatch_uid="crm.import_check"
         )
         import_job_confirmed.connect(imports.run_queue, sender=DonorImportJob, dispatch_uid="crm.import_run")
+
+    def hand_pages_their_views(self):
+        # The open event page answers with the events' view: its form registers through a service,
+        # and models import no services, so the app wires the two together here, like a receiver.
+        from crm.events.models import EventPage
+        from crm.events.views import event_page_serve
+
+        EventPage.serve_view = event_page_serve

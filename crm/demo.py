@@ -17,6 +17,17 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitationEvent
+from crm.community.selectors import invitation_status_counts_changed
+from crm.companies.models import PartnerCompany
+from crm.donors.models import DONOR_CONTACT_FIELDS, Donor
+from crm.events.demo import load_events_demo, members_segment
+from crm.giving.models import Donation, RecurringDonation
+from crm.interactions.models import Interaction
+from crm.mailings.demo import load_mailings_demo
+from crm.receipts.demo import load_receipts_demo
+from crm.segments.models import Segment
+
 JST = ZoneInfo("Asia/Tokyo")
 # The seed page counted 502 members "as of 12 March"; synthetic histories end there.
 BASE_DATE = dt.datetime(2025, 3, 12, 12, 0, tzinfo=JST)
@@ -164,7 +175,6 @@ DEMO_FICTIONAL_PARTNERS = 8
 def load_crm_demo(*, stdout=None) -> None:
     """Demo donors (members, lapsed, past due, one-off givers), their gifts, partner companies and a
     few interactions; idempotent (donors already there by email are left alone)."""
-    from crm.models import Donor, Interaction
 
     rng = random.Random(DEMO_SEED)
     # Histories end on the day the demo is loaded, so the dashboard's "this month" and the lapsed
@@ -185,23 +195,11 @@ def load_crm_demo(*, stdout=None) -> None:
         segments = _demo_segments()
         invitations = _demo_facebook_group(as_of=as_of)
 
-    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
-    from crm.events.demo import load_events_demo, members_segment
-    from crm.mailings.demo import load_mailings_demo
-
-    load_mailings_demo(as_of=as_of, segment=members_segment())
-    load_events_demo(as_of=as_of)
-
-    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
-    from crm.events.demo import load_events_demo, members_segment
-    from crm.mailings.demo import load_mailings_demo
-
+    # A past postal mailing, an upcoming event with answers, a past event with attendance.
     load_mailings_demo(as_of=as_of, segment=members_segment())
     load_events_demo(as_of=as_of)
 
     # Receipts and thanks (crm/receipts): last year's statements, recent receipts, the thank-you queue.
-    from crm.receipts.demo import load_receipts_demo
-
     load_receipts_demo(as_of=as_of, domain=DEMO_DOMAIN)
 
     if stdout is not None:
@@ -236,7 +234,6 @@ DEMO_CONTACT_ROLES = ["CSR担当", "人事部", "代表取締役", "広報部"]
 def _demo_company_contacts(companies: list) -> None:
     """A couple of demo donors who give are contacts at each partner company (once: if a demo donor
     already has a company, the contacts are in place)."""
-    from crm.models import Donor
 
     demo = Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN)
     if demo.filter(company__isnull=False).exists():
@@ -253,7 +250,6 @@ def _demo_company_contacts(companies: list) -> None:
 
 
 def _demo_segments() -> int:
-    from crm.models import Segment
 
     for slug, name, tag, description, match, rules in DEMO_SEGMENTS:
         Segment.objects.get_or_create(
@@ -282,7 +278,6 @@ DEMO_REMOVED = 8
 
 def _demo_facebook_group(*, as_of: dt.datetime) -> int:
     """Invitations for the demo members and former members who have none yet."""
-    from crm.models import Donor, FacebookGroupInvitation, FacebookGroupInvitationEvent, RecurringDonation
 
     demo = Donor.objects.filter(email__endswith="@" + DEMO_DOMAIN)
     if FacebookGroupInvitation.objects.filter(donor__in=demo).exists():
@@ -304,7 +299,6 @@ def _demo_facebook_group(*, as_of: dt.datetime) -> int:
         invitations.append(_demo_invitation(membership, status, as_of=as_of))
     FacebookGroupInvitation.objects.bulk_create(invitations)
     # bulk_create sends no signals: forget the menu's cached queue counts here.
-    from crm.community.selectors import invitation_status_counts_changed
 
     invitation_status_counts_changed()
     created = FacebookGroupInvitation.objects.filter(donor__in=demo)
@@ -321,7 +315,6 @@ def _demo_facebook_group(*, as_of: dt.datetime) -> int:
 def _demo_invitation_plan(members: list, former: list) -> list[tuple]:
     """(membership, status) per invitation: the newest members still to invite, the next ones invited,
     then expired, declined and joined; the former members removed, the latest one due for removal."""
-    from crm.models import FacebookGroupInvitation
 
     Status = FacebookGroupInvitation.Status
     plan: list[tuple] = []
@@ -343,7 +336,6 @@ def _demo_invitation_plan(members: list, former: list) -> list[tuple]:
 
 def _demo_invitation(membership, status: str, *, as_of: dt.datetime):
     """One unsaved invitation in `status`, its dates following the membership's (never after as_of)."""
-    from crm.models import FacebookGroupInvitation
 
     Status = FacebookGroupInvitation.Status
     Reason = FacebookGroupInvitation.ClosedReason
@@ -400,8 +392,6 @@ def _demo_plan(rng: random.Random, as_of: dt.datetime) -> list[tuple]:
 
 
 def _demo_donor(kind: str, p, joined: dt.datetime, r: float):
-    from crm.donors.models import DONOR_CONTACT_FIELDS
-    from crm.models import Donor
 
     subscribed = kind in ("member", "past_due") or r < 0.5
     donor = Donor(
@@ -420,7 +410,6 @@ def _demo_donor(kind: str, p, joined: dt.datetime, r: float):
 
 def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
     """One-off gifts, or a membership and its monthly gifts up to as_of (failed lately when past due)."""
-    from crm.models import Donation, RecurringDonation
 
     memberships, gifts = [], []
     for donor, (kind, _p, joined, r, amount) in zip(donors, new, strict=True):
@@ -435,11 +424,7 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
                 )  # fmt: skip
             continue
         status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
-        ended = (
-            joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
-            if kind == "lapsed"
-            else None
-        )
+        ended = joined + dt.timedelta(days=int(30 + r * (as_of - joined).days)) if kind == "lapsed" else None
         ended = min(ended, as_of) if ended else None
         membership = RecurringDonation(
             donor=donor,
@@ -447,8 +432,7 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
             status=status,
             started_at=joined,
             canceled_at=ended,
-            status_changed_at=ended
-            or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
+            status_changed_at=ended or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
         )
         memberships.append((membership, donor))
     RecurringDonation.objects.bulk_create([m for m, _d in memberships])
@@ -467,7 +451,6 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
 
 
 def _demo_interactions(rng: random.Random, donors: list, companies: list, as_of: dt.datetime) -> list:
-    from crm.models import Interaction
 
     notes = []
     for donor in donors[:: max(1, len(donors) // 12) or 1][:12]:
@@ -496,7 +479,6 @@ def _demo_interactions(rng: random.Random, donors: list, companies: list, as_of:
 
 
 def _demo_companies(rng: random.Random) -> list:
-    from crm.models import PartnerCompany
 
     companies = []
     for order, (name, kana, label, website, flags) in enumerate(DEMO_PARTNERS):

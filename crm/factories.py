@@ -7,7 +7,10 @@ import datetime
 import factory
 from django.utils import timezone
 
-from crm.models import Donation, Donor, Interaction, PartnerCompany, RecurringDonation
+from crm.companies.models import PartnerCompany
+from crm.donors.models import Donor
+from crm.giving.models import Donation, RecurringDonation
+from crm.interactions.models import Interaction
 
 # Realistic Japanese names with their readings, so search by kanji, kana and romaji can be exercised.
 FAMILY_NAMES = [

@@ -12,6 +12,7 @@ from crm.community.services.invitations import LOG_ACTIONS as FACEBOOK_GROUP_LOG
 from crm.community.viewsets import QUEUES, FacebookGroupInvitationViewSet, InvitationQueueViewSet
 from crm.companies.viewsets import PartnerCompanyViewSet
 from crm.dashboard.panels import DASHBOARD_PERMISSION, CRMDashboardPanel
+from crm.donors.models import Donor
 from crm.donors.viewsets import DonorViewSet
 from crm.events.viewsets import events_menu
 from crm.giving.viewsets import DonationViewSet, RecurringDonationViewSet
@@ -33,11 +34,12 @@ class CRMViewSetGroup(ModelViewSetGroup):
     submenu_hook = "register_crm_menu_item"
 
     # In menu order. The record pages (inspect views) of donors and companies show a timeline
-    # gathered from every feature, so they come from crm.interactions and are handed in here.
+    # gathered from every feature, so they come from crm.interactions and are handed in here; so is
+    # the donors' search to the gift listings (giving sits below donors).
     items = (
         DonorViewSet("crm_donor", url_prefix="crm/donors", inspect_view_class=DonorInspectView),
-        RecurringDonationViewSet("crm_monthly_member"),
-        DonationViewSet("crm_donation", url_prefix="crm/donations"),
+        RecurringDonationViewSet("crm_monthly_member", donor_search=Donor.objects.search),
+        DonationViewSet("crm_donation", url_prefix="crm/donations", donor_search=Donor.objects.search),
         PartnerCompanyViewSet("crm_company", inspect_view_class=PartnerCompanyInspectView),
         InteractionViewSet("crm_interaction", url_prefix="crm/interactions"),
         InvitationQueueViewSet(QUEUES["to_invite"]),

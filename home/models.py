@@ -65,13 +65,17 @@ class SeoMixin:
             url["location"] = absolute_url(self, request)
         return urls
 
+    #: The page's summary as plain text, for the meta description: pages with an introduction override it.
+    intro_text = ""
+
     def get_meta_description(self) -> str:
-        return self.search_description or getattr(self, "intro_text", "") or ""
+        return self.search_description or self.intro_text or ""
 
     og_type = "website"
 
     def get_meta_image(self):
-        return getattr(self, "hero_image", None)
+        """The card image: pages with a picture of their own override it."""
+        return None
 
 
 class HomePage(SeoMixin, Page):
@@ -253,6 +257,9 @@ class StoryPage(SeoMixin, Page):
     @property
     def intro_text(self) -> str:
         return self.intro
+
+    def get_meta_image(self):
+        return self.hero_image
 
     @property
     def hero_alt(self) -> str:

@@ -8,7 +8,6 @@ Views stay thin: every change is a call into crm.community.services.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 import django_filters
@@ -16,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -34,8 +32,13 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.community import services
 from crm.community.models import FacebookGroupInvitation
-from crm.community.selectors import invitation_queue_count
-from crm.donors.models import Donor
+from crm.community.selectors import (
+    invitation_join_codes,
+    invitation_queue,
+    invitation_queue_count,
+    invitations_matching,
+    invitations_unchanged_for,
+)
 from crm.exports import PeopleSpreadsheetMixin, csv_response
 
 Status = FacebookGroupInvitation.Status
@@ -148,11 +151,7 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_queryset(self):
-        qs = (
-            FacebookGroupInvitation.objects.filter(status__in=self.queue.statuses)
-            .select_related("donor")
-            .order_by(self.queue.age_field, "pk")
-        )
+        qs = invitation_queue(statuses=self.queue.statuses, age_field=self.queue.age_field)
         form = QueueFilterForm(self.request.GET or None, queue=self.queue)
         self.filter_form = form
         if form.is_bound and form.is_valid():
@@ -160,11 +159,9 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             if data["status"]:
                 qs = qs.filter(status=data["status"])
             if data["older_than_days"] is not None:
-                cutoff = timezone.now() - datetime.timedelta(days=data["older_than_days"])
-                qs = qs.filter(**{f"{self.queue.age_field}__lte": cutoff})
-            if data["q"]:
-                term = data["q"].strip()
-                qs = qs.filter(join_code__iexact=term) | qs.filter(donor__in=Donor.objects.search(term))
+                qs = invitations_unchanged_for(qs, days=data["older_than_days"], field=self.queue.age_field)
+            if data["q"].strip():
+                qs = invitations_matching(qs, data["q"])
         return qs
 
     def get(self, request, *args, **kwargs):
@@ -214,11 +211,11 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             result = services.invitations_send_many(invitation_ids=ids, user=request.user)
             if result.changed:
                 messages.success(request, _("Sent %(n)d invitation(s).") % {"n": len(result.changed)})
+            codes = invitation_join_codes(invitation_ids=result.failed)
             for pk, error in result.failed.items():
-                code = (
-                    FacebookGroupInvitation.objects.filter(pk=pk).values_list("join_code", flat=True).first()
+                messages.error(
+                    request, _("%(code)s not sent: %(error)s") % {"code": codes.get(pk), "error": error}
                 )
-                messages.error(request, _("%(code)s not sent: %(error)s") % {"code": code, "error": error})
         else:
             result = services.invitations_mark_many(invitation_ids=ids, mark=action, user=request.user)
             messages.success(
@@ -310,15 +307,14 @@ class InvitationFilterSet(WagtailFilterSet):
     def filter_age(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(status_changed_at__lte=timezone.now() - datetime.timedelta(days=int(value)))
+        return invitations_unchanged_for(queryset, days=int(value))
 
 
 class InvitationIndexView(PeopleSpreadsheetMixin, generic.IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        term = self.search_query.strip()
-        return queryset.filter(join_code__iexact=term) | queryset.filter(donor__in=Donor.objects.search(term))
+        return invitations_matching(queryset, self.search_query)
 
 
 class InvitationCreateView(generic.CreateView):
@@ -379,6 +375,20 @@ class PasteToMatchView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         )
 
 
+#: An invitation's story after its code and status: exported and shown on its record page alike.
+INVITATION_HISTORY_FIELDS = (
+    "manual",
+    "closed_reason",
+    "created_at",
+    "invited_at",
+    "reminded_at",
+    "joined_at",
+    "removal_due_at",
+    "removed_at",
+    "last_error",
+)
+
+
 class FacebookGroupInvitationViewSet(ModelViewSet):
     model = FacebookGroupInvitation
     icon = "group"
@@ -402,37 +412,10 @@ class FacebookGroupInvitationViewSet(ModelViewSet):
         DateColumn("status_changed_at", label=_("Status changed"), sort_key="status_changed_at"),
         Column("last_error", label=_("Last error")),
     ]
-    list_export = [
-        "join_code",
-        "status",
-        "donor_id",
-        "donor",
-        "manual",
-        "closed_reason",
-        "created_at",
-        "invited_at",
-        "reminded_at",
-        "joined_at",
-        "removal_due_at",
-        "removed_at",
-        "last_error",
-    ]
+    list_export = ["join_code", "status", "donor_id", "donor", *INVITATION_HISTORY_FIELDS]
     export_filename = "facebook-group-invitations"
     ordering = ["-status_changed_at"]
-    inspect_view_fields = [
-        "donor",
-        "join_code",
-        "status",
-        "manual",
-        "closed_reason",
-        "created_at",
-        "invited_at",
-        "reminded_at",
-        "joined_at",
-        "removal_due_at",
-        "removed_at",
-        "last_error",
-    ]
+    inspect_view_fields = ["donor", "join_code", "status", *INVITATION_HISTORY_FIELDS]
 
     def get_queryset(self, request):
         return FacebookGroupInvitation.objects.select_related("donor")

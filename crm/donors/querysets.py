@@ -42,6 +42,15 @@ def _succeeded_donations(outer: str = "pk", *, currency: str = "JPY"):
     ).order_by()
 
 
+def _gifts_between(*, start, stop):
+    gifts = Donation.objects.filter(donor=OuterRef("pk"), status=Donation.Status.SUCCEEDED)
+    if start is not None:
+        gifts = gifts.filter(received_at__gte=start)
+    if stop is not None:
+        gifts = gifts.filter(received_at__lt=stop)
+    return gifts
+
+
 class DonorQuerySet(models.QuerySet):
     def active(self) -> DonorQuerySet:
         """Donors who were not erased."""
@@ -54,12 +63,20 @@ class DonorQuerySet(models.QuerySet):
     def not_members(self) -> DonorQuerySet:
         return self.exclude(Exists(_active_recurring()))
 
+    def gave_between(
+        self,
+        *,
+        start: datetime.datetime | datetime.date | None = None,
+        stop: datetime.datetime | datetime.date | None = None,
+    ) -> DonorQuerySet:
+        """Donors with a successful gift from `start` up to (not including) `stop`; either end may be open."""
+        return self.filter(Exists(_gifts_between(start=start, stop=stop)))
+
     def lapsed(self, *, since: datetime.datetime | datetime.date) -> DonorQuerySet:
         """Donors who gave before `since`, not since, and are not members now."""
-        gifts = Donation.objects.filter(donor=OuterRef("pk"), status=Donation.Status.SUCCEEDED)
         return (
-            self.filter(Exists(gifts.filter(received_at__lt=since)))
-            .exclude(Exists(gifts.filter(received_at__gte=since)))
+            self.gave_between(stop=since)
+            .exclude(Exists(_gifts_between(start=since, stop=None)))
             .not_members()
         )
 

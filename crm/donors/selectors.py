@@ -1,5 +1,5 @@
-"""Read logic about donors: the tags in use, and donors who are probably the same person as a given
-donor (for the merge page).
+"""Read logic about donors: the tags in use, a donor named by number or email, and donors who are
+probably the same person as a given donor (for the merge page).
 
 A fundraiser cleaning a list rarely knows the duplicate's email by heart; imports and Stripe create a
 second record when someone gives with another address. The same name written the same way, the same
@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from crm.donors.models import Donor, TaggedDonor
+from crm.donors.models import Donor, TaggedDonor, normalise_email
 from crm.donors.normalise import normalise_phone
 
 
@@ -77,3 +77,12 @@ def possible_duplicates(*, donor: Donor, limit: int = 10) -> list[PossibleDuplic
 def donor_tags(request=None) -> QuerySet[Tag]:
     """Tags that at least one donor carries, by name (the listing's tag filter)."""
     return Tag.objects.filter(Exists(TaggedDonor.objects.filter(tag=OuterRef("pk")))).order_by("name")
+
+
+def donor_by_number_or_email(value: str) -> Donor | None:
+    """The (not erased) donor a fundraiser names by donor number or email address, or None."""
+    value = value.strip()
+    donors = Donor.objects.filter(erased_at__isnull=True)
+    if value.isdigit():
+        return donors.filter(pk=int(value)).first()
+    return donors.filter(email=normalise_email(value)).first()

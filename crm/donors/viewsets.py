@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, ProtectedError, Value
+from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,12 +28,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 
 from crm.donors.columns import DayColumn, DonorNameColumn, DonorTable, TextColumn, YenColumn, YesNoColumn
-from crm.donors.models import DONOR_PERSONAL_FIELDS, Donor, normalise_email
-from crm.donors.selectors import donor_tags
+from crm.donors.models import DONOR_PERSONAL_FIELDS, Donor
+from crm.donors.selectors import donor_by_number_or_email, donor_tags
 from crm.donors.services.merge import DonorMergeError, donors_merge
 from crm.donors.services.privacy import DonorErasureError, donor_erase, donor_export_json
 from crm.exports import PeopleSpreadsheetMixin
-from crm.giving.models import Donation
 
 # --- donors ---------------------------------------------------------------------------------------
 
@@ -71,12 +70,7 @@ class DonorFilterSet(WagtailFilterSet):
     def filter_gave_between(self, queryset, name, value):
         if not value or (value.start is None and value.stop is None):
             return queryset
-        gifts = Donation.objects.filter(donor=OuterRef("pk"), status=Donation.Status.SUCCEEDED)
-        if value.start is not None:
-            gifts = gifts.filter(received_at__gte=value.start)
-        if value.stop is not None:
-            gifts = gifts.filter(received_at__lt=value.stop)
-        return queryset.filter(Exists(gifts))
+        return queryset.gave_between(start=value.start, stop=value.stop)
 
 
 class _CountingPaginator(WagtailPaginator):
@@ -217,13 +211,7 @@ class MergeForm(forms.Form):
         self.survivor = survivor
 
     def clean_duplicate(self) -> Donor:
-        value = self.cleaned_data["duplicate"].strip()
-        qs = Donor.objects.filter(erased_at__isnull=True)
-        duplicate = (
-            qs.filter(pk=int(value)).first()
-            if value.isdigit()
-            else qs.filter(email=normalise_email(value)).first()
-        )
+        duplicate = donor_by_number_or_email(self.cleaned_data["duplicate"])
         if duplicate is None:
             raise ValidationError(_("No donor found with this email address or number."))
         if duplicate.pk == self.survivor.pk:

@@ -9,10 +9,13 @@ retried task or a second worker never sends it twice.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -190,8 +193,11 @@ class EventPage(Page):
     class Meta:
         verbose_name = _("open event page")
 
-    def serve(self, request, *args, **kwargs):
-        # The page handles its own registration POST (house rule); the view code lives in views.py.
-        from crm.events.views import event_page_serve
+    # The view that answers a visit: the details, and the registration form's POST. It registers
+    # through the events' services, and models import no services, so CrmConfig.ready() sets it to
+    # crm.events.views.event_page_serve, beside the receivers it connects.
+    serve_view: ClassVar[Callable[..., HttpResponse]]
 
-        return event_page_serve(self, request, *args, **kwargs)
+    def serve(self, request, *args, **kwargs):
+        # The page handles its own POST (no global before_serve_page hook).
+        return self.serve_view(request, *args, **kwargs)

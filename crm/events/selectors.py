@@ -1,4 +1,8 @@
-"""Read logic of events: seats, the waiting list, the door's check-in list, and attendance."""
+"""Read logic of events: seats, the waiting list, the door's check-in list.
+
+Who attended is read from the timeline (``Interaction.objects.event_attendances``), where a
+check-in writes it: one definition for the segment rule and the donor's record.
+"""
 
 from __future__ import annotations
 
@@ -54,19 +58,6 @@ def check_in_list(event: Event, *, query: str = "") -> QuerySet:
     if query.strip():
         qs = qs.filter(donor__in=Donor.objects.search(query))
     return qs
-
-
-def attended_donor_ids(*, months: int, today: datetime.date | None = None) -> QuerySet:
-    """Ids of donors checked in at an event in the last `months` months: for segment rules."""
-    today = today or timezone.localdate()
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    day = min(today.day, 28)
-    since = timezone.make_aware(datetime.datetime(year, month + 1, day))
-    return (
-        EventInvitation.objects.filter(checked_in_at__isnull=False, event__starts_at__gte=since)
-        .order_by()
-        .values("donor_id")
-    )
 
 
 def events_starting_on(day: datetime.date) -> QuerySet:

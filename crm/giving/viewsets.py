@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from crm.donors.models import Donor
 from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import Donation, RecurringDonation
 
@@ -28,23 +30,37 @@ class DonationFilterSet(WagtailFilterSet):
 
 
 class DonationIndexView(PeopleSpreadsheetMixin, generic.IndexView):
+    #: Finds the donors a search names (kanji, kana, romaji, email): handed in by the viewset.
+    donor_search: Callable[[str], QuerySet] | None = None
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        return queryset.filter(donor__in=Donor.objects.search(self.search_query))
+        return queryset.filter(donor__in=self.donor_search(self.search_query))
 
 
-class DonationViewSet(ModelViewSet):
-    model = Donation
-    icon = "bars"
-    menu_label = _("Donations")
-    add_to_admin_menu = False
-    index_view_class = DonationIndexView
-    filterset_class = DonationFilterSet
+class GiftListingViewSet(ModelViewSet):
+    """What the gift listings (donations, monthly members) share. Their search box finds gifts by the
+    donor's name with the donors' search, which crm/wagtail_hooks.py hands in
+    (``donor_search=Donor.objects.search``): giving sits below donors and imports nothing of theirs."""
+
+    donor_search: Callable[[str], QuerySet]
+    add_to_admin_menu = False  # an item of the CRM menu group (crm/wagtail_hooks.py)
     search_fields = ["donor__search_text"]
     search_backend_name = None
     inspect_view_enabled = True
     list_per_page = 50
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(donor_search=self.donor_search, **kwargs)
+
+
+class DonationViewSet(GiftListingViewSet):
+    model = Donation
+    icon = "bars"
+    menu_label = _("Donations")
+    index_view_class = DonationIndexView
+    filterset_class = DonationFilterSet
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
@@ -113,18 +129,13 @@ class RecurringDonationIndexView(DonationIndexView):
     pass
 
 
-class RecurringDonationViewSet(ModelViewSet):
+class RecurringDonationViewSet(GiftListingViewSet):
     model = RecurringDonation
     icon = "repeat"
     menu_label = _("Monthly members")
     url_prefix = "crm/monthly-members"
-    add_to_admin_menu = False
     index_view_class = RecurringDonationIndexView
     filterset_class = RecurringDonationFilterSet
-    search_fields = ["donor__search_text"]
-    search_backend_name = None
-    inspect_view_enabled = True
-    list_per_page = 50
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),

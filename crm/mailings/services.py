@@ -164,16 +164,6 @@ def donor_address_fill(*, donor: Donor) -> bool:
     return changed
 
 
-def donor_address_fill_receiver(sender, instance: Donor, raw: bool = False, **kwargs) -> None:
-    """pre_save: the donor form fills prefecture and city from the postal code, without JavaScript."""
-    if raw or instance.erased_at:
-        return
-    update_fields = kwargs.get("update_fields")
-    if update_fields is not None and "postal_code" not in update_fields:
-        return
-    donor_address_fill(donor=instance)
-
-
 # --- erasure (APPI) ------------------------------------------------------------------------------------
 
 
@@ -204,10 +194,3 @@ def donor_erased_cleanup(*, donor: Donor) -> None:
             piece.addressee = "—"
             piece.address_key = ""
         piece.save()
-
-
-def donor_erased_receiver(sender, instance: Donor, raw: bool = False, **kwargs) -> None:
-    """post_save: runs only for erased donors (erasure saves the donor once, in its transaction)."""
-    if raw or not instance.erased_at:
-        return
-    donor_erased_cleanup(donor=instance)

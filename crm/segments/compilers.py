@@ -258,9 +258,7 @@ def _attended_event(rule: dict[str, Any], op: str, negate: bool, today: datetime
     # Attendance is read from the donor's timeline (a check-in writes an "event" interaction, and so
     # can staff for an event outside the CRM), so segments need not import events, which use segments.
     months = _bounded(_one(rule, _int), 1, 1200, _("Months"))
-    since = _start_of(_months_before(today, months))
-    attended = Interaction.objects.filter(kind=Interaction.Kind.EVENT, happened_at__gte=since)
-    return _donors_in(attended)
+    return _donors_in(Interaction.objects.event_attendances(since=_start_of(_months_before(today, months))))
 
 
 def _lapsed(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:

@@ -411,6 +411,151 @@ def _fill_donation_page(page: DonationPage, language: str) -> None:
     page.not_configured_message = text["not_configured"]
 
 
+@dataclass(frozen=True)
+class _CampaignContext:
+    """What the campaign's sections point at, in one language."""
+
+    language: str
+    images: dict[str, Any]
+    snippets: dict[str, dict]
+    cta_page: int
+    featured_story: int
+    sections: list[dict[str, Any]]
+
+    def pks(self, kind: str, keys: list[str]) -> list[int]:
+        return [self.snippets[kind][key][self.language].pk for key in keys]
+
+
+def _hero(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "heading": section["heading"],
+        "lead": section["lead"],
+        "image": {
+            "image": ctx.images[section["image"]].pk,
+            "alt_text": IMAGES[section["image"]].alt[ctx.language],
+            "decorative": False,
+        },
+        "cta": {"label": section["cta_label"], "page": ctx.cta_page, "url": ""},
+    }
+
+
+def _member_counter(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "label": section["label"],
+        "count": section["count"],
+        "as_of": section["as_of"].isoformat(),
+        "use_live_count": False,
+        "note": "",
+    }
+
+
+def _media_mentions(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "heading": section["heading"],
+        "headline_total": f"{section['total_outlets']}+",
+        "text": section["summary"],
+        "mentions": ctx.pks("media", section["items"]),
+    }
+
+
+def _partners(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {"heading": section["heading"], "intro": section["summary"]}
+
+
+def _awards(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "heading": section["heading"],
+        "intro": section["summary"],
+        "awards": ctx.pks("awards", section["items"]),
+    }
+
+
+def _impact(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    figures = [
+        {
+            "value": figure["value"],
+            "unit": figure["unit"],
+            "label": figure["label"],
+            "as_of": figure["as_of"].isoformat() if figure["as_of"] else None,
+            "note": figure["note"],
+        }
+        for figure in section["figures"]
+    ]
+    return {"heading": section["heading"], "intro": section["lead"], "figures": figures}
+
+
+def _featured_story(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "heading": section["heading"],
+        "story": ctx.featured_story,
+        "excerpt": section["lead"],
+        "link_label": {"ja": "Rさんのストーリーを読む", "en": "Read R's story"}[ctx.language],
+    }
+
+
+def _about(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    awards_note = next(s["note"] for s in ctx.sections if s["type"] == "awards")
+    return {
+        "heading": section["heading"],
+        "text": paragraphs_html(section["body"], awards_note),
+        "points": [{"title": p["title"], "text": p["text"]} for p in section["points"]],
+    }
+
+
+def _donation_tiers(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "heading": section["heading"],
+        "intro": section["use_note"].lstrip("※* "),
+        "tiers": [
+            {"amount_jpy": tier["amount_jpy"], "achievement": tier["impact"], "footnote": ""}
+            for tier in section["tiers"]
+        ],
+        "note": section["footnote"],
+    }
+
+
+def _member_benefits(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    benefits = [
+        {"icon": BENEFIT_ICONS.get(b["key"], "heart"), "title": b["title"], "text": b["text"]}
+        for b in section["benefits"]
+    ]
+    return {"heading": section["heading"], "benefits": benefits}
+
+
+def _testimonials(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {"heading": section["heading"], "testimonials": ctx.pks("testimonials", section["items"])}
+
+
+def _faq(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {"heading": section["heading"], "show_all": False, "faqs": ctx.pks("faqs", section["items"])}
+
+
+def _closing(section: dict[str, Any], ctx: _CampaignContext) -> dict[str, Any]:
+    return {
+        "heading": section["heading"],
+        "text": paragraphs_html(*section["paragraphs"]),
+        "cta": {"label": section["cta_label"], "page": ctx.cta_page, "url": ""},
+    }
+
+
+#: A section of the original page (home/demo/content.py) -> (its block type, its block's value).
+CAMPAIGN_SECTIONS = {
+    "hero": ("hero", _hero),
+    "member_counter": ("member_counter", _member_counter),
+    "media_mentions": ("media_mentions", _media_mentions),
+    "partners": ("partners", _partners),
+    "awards": ("awards", _awards),
+    "impact": ("impact_figures", _impact),
+    "featured_story": ("story_teaser", _featured_story),
+    "about": ("about", _about),
+    "donation_tiers": ("donation_tiers", _donation_tiers),
+    "member_benefits": ("member_benefits", _member_benefits),
+    "testimonials": ("testimonials", _testimonials),
+    "faq": ("faq", _faq),
+    "closing": ("closing_appeal", _closing),
+}
+
+
 def campaign_body(
     *,
     language: str,
@@ -421,126 +566,19 @@ def campaign_body(
 ) -> list[dict[str, Any]]:
     """The campaign page's StreamField data in ``language``, in the order of the original page."""
     sections = c.localise(c.HOME["sections"], language)
-    cta_page = donation_page.pk
-
-    def pks(kind: str, keys: list[str]) -> list[int]:
-        return [snippets[kind][key][language].pk for key in keys]
-
-    blocks: list[dict[str, Any]] = []
+    ctx = _CampaignContext(
+        language=language,
+        images=images,
+        snippets=snippets,
+        cta_page=donation_page.pk,
+        featured_story=featured_story.pk,
+        sections=sections,
+    )
+    blocks = []
     for section in sections:
-        match section["type"]:
-            case "hero":
-                value = {
-                    "heading": section["heading"],
-                    "lead": section["lead"],
-                    "image": {
-                        "image": images[section["image"]].pk,
-                        "alt_text": IMAGES[section["image"]].alt[language],
-                        "decorative": False,
-                    },
-                    "cta": {"label": section["cta_label"], "page": cta_page, "url": ""},
-                }
-                blocks.append({"type": "hero", "value": value})
-            case "member_counter":
-                value = {
-                    "label": section["label"],
-                    "count": section["count"],
-                    "as_of": section["as_of"].isoformat(),
-                    "use_live_count": False,
-                    "note": "",
-                }
-                blocks.append({"type": "member_counter", "value": value})
-            case "media_mentions":
-                value = {
-                    "heading": section["heading"],
-                    "headline_total": f"{section['total_outlets']}+",
-                    "text": section["summary"],
-                    "mentions": pks("media", section["items"]),
-                }
-                blocks.append({"type": "media_mentions", "value": value})
-            case "partners":
-                blocks.append(
-                    {
-                        "type": "partners",
-                        "value": {"heading": section["heading"], "intro": section["summary"]},
-                    }
-                )
-            case "awards":
-                value = {
-                    "heading": section["heading"],
-                    "intro": section["summary"],
-                    "awards": pks("awards", section["items"]),
-                }
-                blocks.append({"type": "awards", "value": value})
-            case "impact":
-                value = {
-                    "heading": section["heading"],
-                    "intro": section["lead"],
-                    "figures": [
-                        {
-                            "value": figure["value"],
-                            "unit": figure["unit"],
-                            "label": figure["label"],
-                            "as_of": figure["as_of"].isoformat() if figure["as_of"] else None,
-                            "note": figure["note"],
-                        }
-                        for figure in section["figures"]
-                    ],
-                }
-                blocks.append({"type": "impact_figures", "value": value})
-            case "featured_story":
-                value = {
-                    "heading": section["heading"],
-                    "story": featured_story.pk,
-                    "excerpt": section["lead"],
-                    "link_label": {"ja": "Rさんのストーリーを読む", "en": "Read R's story"}[language],
-                }
-                blocks.append({"type": "story_teaser", "value": value})
-            case "about":
-                awards_note = next(s["note"] for s in sections if s["type"] == "awards")
-                value = {
-                    "heading": section["heading"],
-                    "text": paragraphs_html(section["body"], awards_note),
-                    "points": [{"title": p["title"], "text": p["text"]} for p in section["points"]],
-                }
-                blocks.append({"type": "about", "value": value})
-            case "donation_tiers":
-                value = {
-                    "heading": section["heading"],
-                    "intro": section["use_note"].lstrip("※* "),
-                    "tiers": [
-                        {"amount_jpy": tier["amount_jpy"], "achievement": tier["impact"], "footnote": ""}
-                        for tier in section["tiers"]
-                    ],
-                    "note": section["footnote"],
-                }
-                blocks.append({"type": "donation_tiers", "value": value})
-            case "member_benefits":
-                value = {
-                    "heading": section["heading"],
-                    "benefits": [
-                        {"icon": BENEFIT_ICONS.get(b["key"], "heart"), "title": b["title"], "text": b["text"]}
-                        for b in section["benefits"]
-                    ],
-                }
-                blocks.append({"type": "member_benefits", "value": value})
-            case "testimonials":
-                value = {"heading": section["heading"], "testimonials": pks("testimonials", section["items"])}
-                blocks.append({"type": "testimonials", "value": value})
-            case "faq":
-                value = {
-                    "heading": section["heading"],
-                    "show_all": False,
-                    "faqs": pks("faqs", section["items"]),
-                }
-                blocks.append({"type": "faq", "value": value})
-            case "closing":
-                value = {
-                    "heading": section["heading"],
-                    "text": paragraphs_html(*section["paragraphs"]),
-                    "cta": {"label": section["cta_label"], "page": cta_page, "url": ""},
-                }
-                blocks.append({"type": "closing_appeal", "value": value})
+        if section["type"] in CAMPAIGN_SECTIONS:
+            block_type, value = CAMPAIGN_SECTIONS[section["type"]]
+            blocks.append({"type": block_type, "value": value(section, ctx)})
     return blocks
 
 

@@ -162,3 +162,28 @@ def site_tree(locales):
         "testimonials": testimonials, "faqs": faqs,
         "en_home": en_home, "en_index": en_index, "en_story": en_story, "en_donation": en_donation,
     }
+
+
+@pytest.fixture
+def public_urls(site_tree) -> dict[str, str]:
+    """One address of every public page type, in both languages where it has two: the tests that
+    visit them all (the page cache, the security headers) read this one list."""
+    return {
+        "campaign ja": "/",
+        "campaign en": "/en/",
+        "story index ja": site_tree["index"].url,
+        "story index en": site_tree["en_index"].url,
+        "story ja": site_tree["story"].url,
+        "story en": site_tree["en_story"].url,
+        "standard ja": site_tree["standard"].url,
+        "donation ja": site_tree["donation"].url,
+        "donation en": site_tree["en_donation"].url,
+        "search ja": "/search/?query=物語",
+        "search en": "/en/search/?query=story",
+        "autocomplete": "/search/?query=物&autocomplete=1",
+        "newsletter ja": "/newsletter/",
+        "newsletter en": "/en/newsletter/",
+        "manage gift": "/donate/manage/",
+        "404 ja": "/no-such-page/",
+        "404 en": "/en/no-such-page/",
+    }

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Count
 
+from crm.companies.models import PartnerCompany
+from crm.donors.models import Donor
+from crm.giving.models import Donation
 from crm.giving.selectors import monthly_recurring_revenue
-from crm.models import Donation, Donor, PartnerCompany
 
 
 def crm_stats() -> dict:

@@ -8,8 +8,8 @@ their new readings only once recomputed. Idempotent; rows already right are not 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from crm.donors.models import Donor
 from crm.imports.bulk import fast_search_text, raw_update
-from crm.models import Donor
 
 FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email", "phone", "search_text")
 

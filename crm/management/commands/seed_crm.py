@@ -20,11 +20,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from crm.companies.models import PartnerCompany
 from crm.demo import BASE_DATE, COMPANY_NAMES, JST, fake_person
-from crm.donors.models import DONOR_CONTACT_FIELDS, DONOR_PERSONAL_FIELDS
+from crm.donors.models import DONOR_CONTACT_FIELDS, DONOR_PERSONAL_FIELDS, Donor, TaggedDonor
+from crm.giving.models import Donation, RecurringDonation
 from crm.giving.services import giving_triggers_suspended
 from crm.imports.bulk import RawInsert, bulk_load_pragmas, fast_search_text
-from crm.models import Donation, Donor, Interaction, PartnerCompany, RecurringDonation, TaggedDonor
+from crm.interactions.models import Interaction
 
 AMOUNTS = [(1000, 30), (2000, 10), (3000, 25), (5000, 20), (10000, 10), (30000, 5)]
 ONE_OFF_AMOUNTS = [(1000, 15), (3000, 25), (5000, 25), (10000, 20), (30000, 8), (100000, 2)]

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from crm.mailing.services.reconcile import mailchimp_reconcile
 from crm.mailing.services.sync import mailchimp_push
-from crm.models import Segment
+from crm.segments.models import Segment
 
 
 class Command(BaseCommand):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from crm.demo import load_crm_demo
 from home.demo.loader import demo_admin_ensure, demo_site_load, member_counter_go_live
 
 DEFAULT_ADMIN_PASSWORD = "welgee-demo-admin"
@@ -55,7 +56,7 @@ class Command(BaseCommand):
 
         if not skip_crm:
             phase = time.perf_counter()
-            self._load_crm_demo()
+            load_crm_demo(stdout=self.stdout)
             # Only now are there members to count: the counter follows the CRM from here on.
             if member_counter_go_live(page_ids=report.campaign_pages_written):
                 self.stdout.write("Campaign page: the member counter now shows the CRM's live count.")
@@ -81,16 +82,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  Password:    unchanged since the user was created (demo default: {password})"
             )
-
-    def _load_crm_demo(self) -> None:
-        try:
-            from crm.demo import load_crm_demo
-        except ImportError as error:
-            # Only a missing crm.demo is expected; a broken import inside it is a real bug.
-            if error.name not in ("crm.demo", "crm"):
-                raise
-            self.stdout.write(
-                "CRM demo data: not available yet (crm.demo.load_crm_demo is missing), skipped."
-            )
-            return
-        load_crm_demo(stdout=self.stdout)
