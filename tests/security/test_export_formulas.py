@@ -187,7 +187,7 @@ def test_segment_export_shows_formulas_as_text(client, superuser, planted):
 
 
 def test_print_shop_and_print_batch_files_show_formulas_as_text(client, superuser, planted):
-    _from_form, typed = planted
+    _from_form, _typed = planted
     client.force_login(superuser)
     segment = Segment.objects.create(
         name="Post",
@@ -210,3 +210,15 @@ def test_print_shop_and_print_batch_files_show_formulas_as_text(client, superuse
     cells = _csv_cells(_body(client.get(reverse("crm_print_batch:csv", args=[batch.pk]))))
     assert not any(looks_like_formula(c) for c in cells), cells
     assert any(c.startswith("'") for c in cells), cells
+
+
+def test_every_download_is_in_the_audit_log(client, superuser, planted):
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(superuser)
+    _body(client.get(reverse("crm_donor:index"), {"export": "xlsx", "q": "x"}))
+    segment = Segment.objects.create(name="All", slug="all", rules=[])
+    _body(client.get(f"/admin/crm/segments/export/{segment.pk}/"))
+    entries = ModelLogEntry.objects.filter(action="crm.export", user=superuser).order_by("timestamp")
+    assert [(e.data["list"], e.data["format"]) for e in entries] == [("donors", "xlsx"), ("segment-all", "csv")]
+    assert entries[0].data["filters"] == {"q": "x"}

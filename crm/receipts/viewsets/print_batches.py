@@ -102,6 +102,7 @@ class PrintBatchFileView(PermissionCheckedMixin, TemplateView):
             return _pdf(services.print_batch_pdf(batch), f"print-batch-{batch.pk}.pdf")
         receipts = services.postal_order(batch.receipts.all()).iterator(chunk_size=2000)
         return csv_download(
+            request=request,
             filename=f"print-batch-{batch.pk}.csv",
             headings=[
                 _("Page"),
