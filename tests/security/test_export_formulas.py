@@ -220,5 +220,8 @@ def test_every_download_is_in_the_audit_log(client, superuser, planted):
     segment = Segment.objects.create(name="All", slug="all", rules=[])
     _body(client.get(f"/admin/crm/segments/export/{segment.pk}/"))
     entries = ModelLogEntry.objects.filter(action="crm.export", user=superuser).order_by("timestamp")
-    assert [(e.data["list"], e.data["format"]) for e in entries] == [("donors", "xlsx"), ("segment-all", "csv")]
+    assert [(e.data["list"], e.data["format"]) for e in entries] == [
+        ("donors", "xlsx"),
+        ("segment-all", "csv"),
+    ]
     assert entries[0].data["filters"] == {"q": "x"}

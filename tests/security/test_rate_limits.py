@@ -98,7 +98,9 @@ def test_fifty_manage_my_gift_requests_for_one_member_send_one_email():
     RecurringDonationFactory(donor=member, external_id="sub_50")
     mail.outbox.clear()
     answers = [
-        Client().post("/en/donate/manage/", {"email": "member50@example.org"}, REMOTE_ADDR=f"198.51.100.{n % 3}")
+        Client().post(
+            "/en/donate/manage/", {"email": "member50@example.org"}, REMOTE_ADDR=f"198.51.100.{n % 3}"
+        )
         for n in range(50)
     ]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["member50@example.org"]
