@@ -101,6 +101,7 @@ class CrmConfig(AppConfig):
         )
 
         donor_erasing.connect(mailing.donor_erasing, sender=Donor, dispatch_uid="crm.mailchimp_erasing")
+        donor_erasing.connect(imports.donor_erasing, sender=Donor, dispatch_uid="crm.import_uploads_erasing")
         newsletter_signup_received.connect(
             mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"
         )

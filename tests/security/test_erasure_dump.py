@@ -20,7 +20,7 @@ from wagtail.log_actions import log
 
 from crm.donors.services.erasure_sweep import ERASED
 from crm.events.services import event_answer
-from crm.imports.services.jobs import import_job_confirm, import_job_start
+from crm.imports.services.jobs import import_job_confirm, import_job_start, job_file_exists
 from crm.mailing.client import subscriber_hash
 from crm.mailing.services.sync import mailchimp_push_donor
 from crm.models import Donation, Donor, DonorImportJob, Event, EventInvitation, Interaction, Receipt
@@ -128,6 +128,10 @@ def donor_everywhere(client, superuser, fake_stripe, fake_mailchimp, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         assert import_job_confirm(job=job)
     assert DonorImportJob.objects.get(pk=job.pk).stage == "done"
+    # A second upload of the same list waits for confirmation: its file is still in storage.
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = import_job_start(upload=SimpleUploadedFile("again.csv", _import_csv()), user=superuser)
+    assert DonorImportJob.objects.get(pk=waiting.pk).stage == "checked" and job_file_exists(waiting)
 
     # A receipt for the gift, and an answered event invitation.
     receipt = receipt_issue_for_gift(donation=Donation.objects.filter(donor=donor).first())
@@ -156,13 +160,13 @@ def donor_everywhere(client, superuser, fake_stripe, fake_mailchimp, django_capt
         )
     found = markers_in(dump_database())
     assert {EMAIL, FAMILY, GIVEN, KANA_FAMILY, "09077774321", "Qaddrzx", "Qnotezx"} <= set(found), found
-    return donor, receipt
+    return donor, receipt, waiting
 
 
 def test_an_erased_donor_is_nowhere_in_the_database(
     client, superuser, donor_everywhere, fake_mailchimp, django_capture_on_commit_callbacks
 ):
-    donor, receipt = donor_everywhere
+    donor, receipt, waiting = donor_everywhere
     client.force_login(superuser)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("crm_donor:erase", args=[donor.pk]), {"confirm": "yes"})
@@ -173,6 +177,9 @@ def test_an_erased_donor_is_nowhere_in_the_database(
     left = markers_in(dump_database())
     assert left == {}, json.dumps(left, ensure_ascii=False, indent=1)
 
+    # The upload still waiting for confirmation is cancelled and its file deleted.
+    waiting.refresh_from_db()
+    assert waiting.stage == "canceled" and not job_file_exists(waiting)
     # Mailchimp forgot them too (deleted permanently, not just unsubscribed).
     assert fake_mailchimp.member(EMAIL) is None
     assert subscriber_hash(EMAIL) in fake_mailchimp.permanently_deleted
