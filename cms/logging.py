@@ -29,7 +29,10 @@ def scrub(text: str) -> str:
 def _scrubbed_record_factory(previous):
     def factory(*args, **kwargs) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        PersonalDataFilter().filter(record)
+        try:
+            PersonalDataFilter().filter(record)
+        except Exception:  # a malformed log call is the handler's to report, never the caller's error
+            pass
         return record
 
     factory.scrubs_personal_data = True

@@ -155,3 +155,14 @@ def test_the_mailchimp_secret_never_reaches_a_log_record(client, caplog):
     assert "/mailchimp/webhook/[redacted]/" in text
     assert MC_SECRET not in text
     assert "fine@example.org" not in text
+
+
+def test_a_malformed_log_call_is_still_not_the_callers_error():
+    make = logging.getLogRecordFactory()
+    assert getattr(make, "scrubs_personal_data", False)
+    record = make("tests", logging.WARNING, __file__, 1, "two %s %s", ("one given",), None)
+    assert record.msg == "two %s %s"  # left for the handler to report
+    assert (
+        make("tests", logging.WARNING, __file__, 1, "mail %s", ("a@example.org",), None).getMessage()
+        == "mail [email]"
+    )
