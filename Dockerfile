@@ -24,10 +24,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=cms.settings.production \
     PORT=8000 \
     WEB_CONCURRENCY=3
-# libpq is inside psycopg[binary]; Pillow ships its own image libraries. Only tzdata, mime types and the
-# Japanese TrueType fonts the PDFs embed (crm/documents/fonts.py).
+# libpq is inside psycopg[binary]; Pillow ships its own image libraries. Only tzdata, mime types, the
+# Japanese TrueType fonts the PDFs embed (crm/documents/fonts.py) and pg_dump/pg_restore for
+# `manage.py backup` / `restore` (Debian 13's client is PostgreSQL 17, the compose server's version).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tzdata media-types fonts-ipaexfont-mincho fonts-ipaexfont-gothic \
+    postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app

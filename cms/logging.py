@@ -26,6 +26,31 @@ def scrub(text: str) -> str:
     return _PHONE.sub("[phone]", text)
 
 
+def _scrubbed_record_factory(previous):
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            PersonalDataFilter().filter(record)
+        except Exception:  # a malformed log call is the handler's to report, never the caller's error
+            pass
+        return record
+
+    factory.scrubs_personal_data = True
+    return factory
+
+
+def scrub_every_record() -> None:
+    """Mask at the moment a record is made, not only in our handler.
+
+    Handlers other than ours see records too: Sentry's logging integration, a test's caplog, a
+    handler a library adds. django.request writes "Bad Request: /mailchimp/webhook/<secret>/" for
+    every 4xx there, so the secret must be gone before any of them reads the record.
+    """
+    previous = logging.getLogRecordFactory()
+    if not getattr(previous, "scrubs_personal_data", False):
+        logging.setLogRecordFactory(_scrubbed_record_factory(previous))
+
+
 class PersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         # Render the message once with its arguments, then scrub the result.
@@ -51,6 +76,7 @@ class JsonFormatter(_JsonFormatter):
 
 
 def logging_config(*, log_format: str, level: str = "INFO") -> dict:
+    scrub_every_record()
     formatter = "json" if log_format == "json" else "plain"
     return {
         "version": 1,
@@ -61,7 +87,11 @@ def logging_config(*, log_format: str, level: str = "INFO") -> dict:
             "json": {"()": "cms.logging.JsonFormatter"},
         },
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": formatter, "filters": ["personal_data"]}
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": formatter,
+                "filters": ["personal_data"],
+            }
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -10,12 +10,20 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import LimitedPasswordResetView
 from cms.media import media_serve
+from crm.donors.views import tag_autocomplete
 from home import views as home_views
 from search import views as search_views
 
 urlpatterns = [
     # Ahead of Wagtail's own: the same form, limited per address and per email.
     path("admin/password_reset/", LimitedPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    # Ahead of Wagtail's own: donor tags only for staff who may see donors (crm/donors/views.py).
+    path("admin/tag-autocomplete/", tag_autocomplete, name="wagtailadmin_tag_autocomplete"),
+    path(
+        "admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/",
+        tag_autocomplete,
+        name="wagtailadmin_tag_model_autocomplete",
+    ),
     # /healthz is answered by cms.health.HealthCheckMiddleware before URL routing.
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -38,6 +38,7 @@ class CrmConfig(AppConfig):
         from crm.community import receivers as community
         from crm.community.models import FacebookGroupInvitation
         from crm.donors.models import Donor
+        from crm.donors.signals import donor_erasing
         from crm.events import receivers as events
         from crm.events.models import EventInvitation
         from crm.events.signals import event_email_due
@@ -104,6 +105,8 @@ class CrmConfig(AppConfig):
             events.event_email_queue, sender=EventInvitation, dispatch_uid="crm.event_email"
         )
 
+        donor_erasing.connect(mailing.donor_erasing, sender=Donor, dispatch_uid="crm.mailchimp_erasing")
+        donor_erasing.connect(imports.donor_erasing, sender=Donor, dispatch_uid="crm.import_uploads_erasing")
         newsletter_signup_received.connect(
             mailing.donor_push_queue, sender=Donor, dispatch_uid="crm.newsletter_push"
         )

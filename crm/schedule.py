@@ -28,6 +28,7 @@ MAILCHIMP_PUSH = "15 * * * *"  # hourly: incremental, so an unchanged CRM costs 
 MAILCHIMP_RECONCILE = "30 3 * * *"  # nightly, when nobody is editing
 FACEBOOK_GROUP = "0 9 * * *"  # reminders arrive in the morning
 TASK_RESULTS_PRUNE = "0 4 * * *"
+SEARCH_TERMS_PRUNE = "20 4 * * *"
 EVENT_REMINDERS = "0 10 * * *"  # the day before an event, mid-morning
 RECEIPTS_NEW_GIFTS = "*/10 * * * *"  # receipts within minutes of a gift; refunds void theirs
 ANNUAL_RECEIPTS = "0 10 15 1 *"  # 15 January, 10:00: last year's annual statements (resumes if stopped)
@@ -63,6 +64,13 @@ def facebook_group_scheduled_task() -> dict[str, int]:
 def task_results_prune_scheduled_task() -> None:
     """Finished task results older than a month are housekeeping, not history."""
     call_command("prune_db_task_results", min_age_days=30, verbosity=0)
+
+
+@cron(SEARCH_TERMS_PRUNE)
+@task()
+def search_terms_prune_scheduled_task() -> None:
+    """Visitors' search terms older than WAGTAILSEARCH_HITS_MAX_AGE days go, with their counts."""
+    call_command("searchpromotions_garbage_collect", verbosity=0)
 
 
 @cron(EVENT_REMINDERS)

@@ -3,6 +3,7 @@ know which search backend is configured."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -189,9 +190,27 @@ def promotions(*, query: str) -> list[SearchPromotion]:
     normalised = normalise_query_string(query)
     if not normalised:
         return []
+    if not query_may_be_recorded(normalised):
+        # Not counted (an email, a phone number, a very long paste): read the picks without a row.
+        found = Query.objects.filter(query_string=normalised).first()
+        return list(found.editors_picks.select_related("page")) if found else []
     search_query = Query.get(normalised)
     search_query.add_hit()
     return list(search_query.editors_picks.select_related("page"))
+
+
+#: The search-terms report counts what visitors look for; what looks like a person is not kept.
+MAX_RECORDED_QUERY_CHARS = 60
+_PERSONAL_LOOKING = re.compile(r"@|\d[\d\- ]{5,}\d")
+
+
+def query_may_be_recorded(normalised: str) -> bool:
+    """Short topic words are counted; emails, phone or card numbers and long pastes are not.
+
+    Counted queries are pruned with their daily hits (crm.schedule's search-terms prune, after
+    WAGTAILSEARCH_HITS_MAX_AGE days), so even a name typed into the box is not kept for ever.
+    """
+    return len(normalised) <= MAX_RECORDED_QUERY_CHARS and not _PERSONAL_LOOKING.search(normalised)
 
 
 def title_suggestions(*, query: str, locale: Locale, limit: int = 8) -> list[dict[str, str]]:

@@ -124,11 +124,13 @@ URL_NAMES = [
 
 COMMANDS = {
     "crm": [
+        "backup",
         "crm_stats",
         "import_donors",
         "invitation_reminders",
         "rebuild_giving",
         "refresh_donor_search",
+        "restore",
         "seed_crm",
         "sync_mailchimp",
     ],

@@ -290,6 +290,10 @@ if ENV.elasticsearch_url:
         }
     }
 
+# Visitors' search terms (the editors' search-terms report) are kept this many days, then pruned by
+# crm.schedule.search_terms_prune_scheduled_task; emails and phone numbers are never counted.
+WAGTAILSEARCH_HITS_MAX_AGE = 30
+
 # Integrations: empty values mean "not configured"; features degrade instead of crashing.
 STRIPE_SECRET_KEY = ENV.stripe_secret_key
 STRIPE_PUBLISHABLE_KEY = ENV.stripe_publishable_key

@@ -175,6 +175,7 @@ class InvitationQueueView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Tem
             filename=f"facebook-group-{self.queue.slug}",
             headings=[heading for _name, heading in EXPORT_FIELDS],
             rows=(_export_row(invitation) for invitation in invitations.iterator(chunk_size=2000)),
+            request=self.request,
         )
 
     def get_context_data(self, **kwargs):

@@ -252,6 +252,20 @@ class MailchimpClient:
                 return None
             raise
 
+    def delete_member_permanently(self, *, member_hash: str) -> bool:
+        """POST /lists/{id}/members/{hash}/actions/delete-permanent (APPI erasure); False if not there.
+
+        Archiving would keep the address in Mailchimp; permanent deletion removes it (the person can
+        still sign up again themselves).
+        """
+        try:
+            self._call(self.sdk.lists.delete_list_member_permanent, self.audience_id, member_hash)
+        except MailchimpError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     def update_member_tags(self, *, email: str, tags: dict[str, bool]) -> None:
         """Marks each tag active (True) or inactive (False) on one member."""
         self._call(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cms.tasks import task
+from crm.mailing.services.erasure import mailchimp_member_delete
 from crm.mailing.services.reconcile import mailchimp_reconcile
 from crm.mailing.services.sync import mailchimp_push, mailchimp_push_donor
 from crm.segments.models import Segment
@@ -25,3 +26,8 @@ def mailchimp_reconcile_task(*, trigger: str = "schedule") -> int:
 @task()
 def mailchimp_push_donor_task(*, donor_id: int) -> bool:
     return mailchimp_push_donor(donor_id=donor_id)
+
+
+@task()
+def mailchimp_member_delete_task(*, member_hash: str) -> bool:
+    return mailchimp_member_delete(member_hash=member_hash)

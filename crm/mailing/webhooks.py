@@ -13,7 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 
-from crm.mailing.services.audience_events import mailchimp_webhook_apply, parse_webhook_form
+from crm.mailing.services.audience_events import (
+    MailchimpWebhookRefused,
+    mailchimp_webhook_apply,
+    parse_webhook_form,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,10 @@ def mailchimp_webhook(request: HttpRequest, secret: str) -> HttpResponse:
     list_id = data.get("list_id")
     if list_id and settings.MAILCHIMP_AUDIENCE_ID and list_id != settings.MAILCHIMP_AUDIENCE_ID:
         return HttpResponse("ignored: other audience", content_type="text/plain")
-    outcome = mailchimp_webhook_apply(event_type=event_type, data=data)
+    try:
+        outcome = mailchimp_webhook_apply(event_type=event_type, data=data)
+    except MailchimpWebhookRefused as refused:
+        # Mailchimp retries a 4xx only a few times; a body we cannot use is not worth more.
+        return HttpResponse(f"refused: {refused}", content_type="text/plain", status=400)
     logger.info("Mailchimp webhook %s: %s", event_type, outcome)
     return HttpResponse(outcome, content_type="text/plain")

@@ -7,8 +7,6 @@ every lookup opens its own (cheap: a local file) and results are cached per proc
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.donors.models import Donor
+from crm.exports import csv_text
 from crm.mailings.models import Mailing, MailingPiece, ReturnedMail
 
 # --- postal codes ------------------------------------------------------------------------------------
@@ -356,11 +355,9 @@ PRINT_SHOP_COLUMNS = ["郵便番号", "住所1", "住所2", "住所3", "会社�
 
 def print_shop_csv(pieces: Iterable[MailingPiece]) -> bytes:
     """The print shop's list: UTF-8 with a BOM (so Excel opens it in Japanese), one row per piece."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(PRINT_SHOP_COLUMNS)
-    for p in pieces:
-        writer.writerow(
-            [p.postal_code, p.address1, p.address2, p.address3, p.company, p.department, p.addressee]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = (
+        [p.postal_code, p.address1, p.address2, p.address3, p.company, p.department, p.addressee]
+        for p in pieces
+    )
+    # Through crm.exports like every other spreadsheet: an addressee typed as a formula stays text.
+    return csv_text(headings=PRINT_SHOP_COLUMNS, rows=rows).encode("utf-8")

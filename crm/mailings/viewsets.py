@@ -23,6 +23,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.donors.models import Donor
+from crm.exports import export_logged
 from crm.mailings.models import Mailing, ReturnedMail
 from crm.mailings.pdf import LABEL_SHEETS, labels_pdf, letters_pdf
 from crm.mailings.selectors import mailing_pieces, mailing_plan, print_shop_csv, undeliverable_addresses
@@ -198,6 +199,8 @@ class MailingDownloadView(MailingActionView):
                 "application/pdf",
                 f"{stem}-letters.pdf",
             )
+        # Names and addresses leave the CRM with every one of these files: each download is in the audit log.
+        export_logged(request=request, what=name, export_format=name.rsplit(".", 1)[-1])
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -8,6 +8,8 @@ and means ¥1,000. No ORM here: callers record what happened.
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -130,8 +132,33 @@ def create_portal_session(*, customer_id: str, return_url: str, locale: str = "a
     return PortalSession(id=session.id, url=session.url)
 
 
-def construct_event(*, payload: bytes, signature: str | None, tolerance: int = 300) -> stripe.Event:
-    """Verify a webhook body against its Stripe-Signature header; raises ValueError/SignatureVerificationError."""
-    return stripe.Webhook.construct_event(
-        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=tolerance
+def construct_event(*, payload: bytes, signature: str | None, tolerance: int = 300) -> dict[str, Any]:
+    """The event object of a webhook body, once its Stripe-Signature header is verified.
+
+    Raises SignatureVerificationError for a bad, stale or future signature (the SDK refuses only
+    stale ones: a timestamp more than `tolerance` seconds ahead of our clock is refused here, so a
+    leaked signing of tomorrow's body cannot be replayed all day), and ValueError for a body that is
+    not an event object (a JSON array, a `created` that is not a number, missing fields).
+    """
+    stripe.WebhookSignature.verify_header(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance)
+    signed_at, _signatures = stripe.WebhookSignature._get_timestamp_and_signatures(
+        signature or "", stripe.WebhookSignature.EXPECTED_SCHEME
     )
+    if signed_at > time.time() + tolerance:
+        raise SignatureVerificationError("Timestamp is in the future", signature, payload)
+    return event_object(json.loads(payload))
+
+
+def event_object(data: Any) -> dict[str, Any]:
+    """`data` if it has the shape every handler relies on, else ValueError (answered with a 400)."""
+    if not isinstance(data, dict):
+        raise ValueError("a Stripe event is a JSON object")
+    for key, limit in (("id", 255), ("type", 100)):
+        if not isinstance(data.get(key), str) or not 0 < len(data[key]) <= limit:
+            raise ValueError(f"a Stripe event has a text {key}")
+    created = data.get("created")
+    if isinstance(created, bool) or not isinstance(created, int) or not 0 <= created < 2**33:
+        raise ValueError("a Stripe event's created is a Unix time")
+    if not isinstance(data.get("data"), dict) or not isinstance(data["data"].get("object"), dict):
+        raise ValueError("a Stripe event carries data.object")
+    return data

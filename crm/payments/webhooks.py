@@ -7,7 +7,6 @@ a retry from the admin instead of making Stripe redeliver.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,13 +28,10 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "webhooks are not configured"}, status=503)
     payload = request.body
     try:
-        event = stripe_api.construct_event(payload=payload, signature=request.headers.get("Stripe-Signature"))
+        data = stripe_api.construct_event(payload=payload, signature=request.headers.get("Stripe-Signature"))
     except stripe_api.SignatureVerificationError:
         return JsonResponse({"error": "invalid signature"}, status=400)
-    except ValueError:  # not JSON, or not a Stripe event
-        return JsonResponse({"error": "invalid payload"}, status=400)
-    data = json.loads(payload)
-    if not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
+    except ValueError:  # not UTF-8, not JSON, or JSON that is not an event object
         return JsonResponse({"error": "invalid payload"}, status=400)
     stored, created = stripe_event_store(event=data)
     if stored.status in (StripeEvent.Status.PENDING, StripeEvent.Status.FAILED) and (
@@ -44,5 +40,5 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         try:
             stripe_event_process_task.enqueue(stripe_event_id=stored.pk)
         except Exception:  # the event is stored; the admin can run it again
-            logger.exception("could not enqueue Stripe event %s", event.id)
+            logger.exception("could not enqueue Stripe event %s", stored.event_id)
     return JsonResponse({"received": True, "duplicate": not created})

@@ -147,4 +147,4 @@ class SegmentViewSet(ModelViewSet):
             ]
             for donor in donors
         )
-        return csv_response(filename=f"segment-{segment.slug}", headings=headings, rows=rows)
+        return csv_response(filename=f"segment-{segment.slug}", headings=headings, rows=rows, request=request)

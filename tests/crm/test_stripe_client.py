@@ -109,6 +109,6 @@ def test_signature_scheme_is_stripes(fake_stripe):
     header = sign_payload(body, TEST_WEBHOOK_SECRET)
     assert header.startswith("t=") and ",v1=" in header
     verified = stripe_api.construct_event(payload=body.encode(), signature=header)
-    assert verified.id == event["id"] and verified.type == "invoice.paid"
+    assert verified["id"] == event["id"] and verified["type"] == "invoice.paid"
     with pytest.raises(stripe.SignatureVerificationError):
         stripe_api.construct_event(payload=body.encode(), signature=sign_payload(body, "whsec_other"))

@@ -80,6 +80,7 @@ class FakeMailchimp:
         self._faults: list[Fault] = []
         self._op_faults: list[int] = []
         self.requests: list[tuple[str, str]] = []
+        self.permanently_deleted: set[str] = set()  # subscriber hashes (APPI erasure)
         self.batch_seconds_per_1000_ops = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -309,6 +310,12 @@ class FakeMailchimp:
                 if audience.members.pop(h, None) is None:
                     return _problem(404, "Resource Not Found", "The requested resource could not be found.")
                 return 204, None
+        if len(rest) == 3 and rest[1:] == ["actions", "delete-permanent"] and method == "POST":
+            if audience.members.pop(h, None) is None:
+                return _problem(404, "Resource Not Found", "The requested resource could not be found.")
+            audience.tags.pop(h, None)
+            self.permanently_deleted.add(h)
+            return 204, None
         if len(rest) == 2 and rest[1] == "tags":
             m = audience.members.get(h)
             if m is None:

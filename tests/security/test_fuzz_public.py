@@ -9,7 +9,7 @@ import json
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.stripe_fake.server import sign_payload
@@ -42,8 +42,6 @@ FUZZ = settings(
     database=None,  # no .hypothesis/ folder in the checkout; every run explores afresh
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# For the known crm-side failures: report the first 500 without spending minutes shrinking it.
-FUZZ_KNOWN_FAILING = settings(FUZZ, phases=[Phase.explicit, Phase.generate])
 
 
 @pytest.fixture(autouse=True)
@@ -116,8 +114,7 @@ stripe_bodies = st.one_of(
 )
 
 
-@pytest.mark.xfail(reason="crm-side (issue 13, crm helper): signed bodies that are not event objects give 500s", strict=False)
-@FUZZ_KNOWN_FAILING
+@FUZZ
 @given(body=stripe_bodies)
 def test_signed_stripe_webhook_bodies(settings, body):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_fuzz"
@@ -129,8 +126,7 @@ def test_signed_stripe_webhook_bodies(settings, body):
     _assert_sane(response)
 
 
-@pytest.mark.xfail(reason="crm-side (issue 13, crm helper): malformed Mailchimp bodies give 500s", strict=False)
-@FUZZ_KNOWN_FAILING
+@FUZZ
 @given(kind=st.sampled_from(["subscribe", "unsubscribe", "profile", "upemail", "cleaned", "campaign"]) | text,
        fields=st.dictionaries(st.sampled_from(["data[email]", "data[id]", "data[merges][EMAIL]", "data[new_email]", "data[old_email]", "data[reason]", "data[list_id]", "fired_at"]), text, max_size=6))
 def test_mailchimp_webhook_bodies(settings, kind, fields):

@@ -89,3 +89,20 @@ def test_password_reset_sends_one_email_per_address_per_window():
         assert again.status_code == 429
         assert "wait ten minutes" in again.content.decode() or "10" in again.content.decode()
     assert len(mail.outbox) == 1
+
+
+def test_fifty_manage_my_gift_requests_for_one_member_send_one_email():
+    from crm.factories import DonorFactory, RecurringDonationFactory
+
+    member = DonorFactory(email="member50@example.org", stripe_customer_id="cus_50")
+    RecurringDonationFactory(donor=member, external_id="sub_50")
+    mail.outbox.clear()
+    answers = [
+        Client().post(
+            "/en/donate/manage/", {"email": "member50@example.org"}, REMOTE_ADDR=f"198.51.100.{n % 3}"
+        )
+        for n in range(50)
+    ]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["member50@example.org"]
+    assert [a.status_code for a in answers].count(200) == 1
+    assert {a.status_code for a in answers[1:]} == {429}

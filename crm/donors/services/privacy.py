@@ -1,7 +1,10 @@
 """Japan's APPI: a donor may see everything we hold on them, and may ask us to erase it.
 
 Erasure blanks the person, not the accounts: donations stay as anonymous amounts and dates, which
-the NPO must keep for its books and receipts.
+the NPO must keep for its books and receipts. Every copy of the person elsewhere goes too: features
+that hold rows only meaningful with the person remove them on `donor_erasing` (Mailchimp's member
+state, and the member itself in Mailchimp after commit), and the sweep (erasure_sweep) scrubs the
+person's values from every other table (Stripe payloads, task arguments, import previews, audit logs).
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from crm.donors.models import DONOR_PERSONAL_FIELDS, DONOR_RECORD_FIELDS, Donor
+from crm.donors.services.erasure_sweep import donor_traces, sweep_traces
+from crm.donors.signals import donor_erasing
 
 # The disclosure: every personal field and everything recorded about the relationship.
 DONOR_EXPORT_FIELDS = ("id", *DONOR_PERSONAL_FIELDS, *DONOR_RECORD_FIELDS[1:])
+
 
 class DonorErasureError(ValueError):
     pass
@@ -83,6 +89,8 @@ def donor_erase(*, donor: Donor, user: AbstractBaseUser | None) -> Donor:
     if running.exists():
         raise DonorErasureError("Cancel this donor's monthly gift before erasing them.")
 
+    traces = donor_traces(donor)
+    donor_erasing.send(sender=Donor, donor=donor, email=donor.email or "")
     for field in DONOR_PERSONAL_FIELDS:
         # Blank, or NULL where blank would break a constraint (one donor per address) or a relation.
         setattr(donor, field, None if Donor._meta.get_field(field).null else "")
@@ -101,5 +109,6 @@ def donor_erase(*, donor: Donor, user: AbstractBaseUser | None) -> Donor:
         content_type=ContentType.objects.get_for_model(Donor), object_id=str(donor.pk)
     )
     entries.update(label=donor.display_name, data={})
+    sweep_traces(traces)
     log(instance=donor, action="crm.erase", user=user if getattr(user, "pk", None) else None)
     return donor

@@ -69,6 +69,27 @@ def forget_abandoned_uploads() -> int:
     return removed
 
 
+def import_uploads_forget_donor(*, email: str) -> int:
+    """Erasure: an upload still waiting to be checked or confirmed that holds the address is cancelled
+    and its file deleted (the erasure's sweep scrubs the previews; the file is not in the database)."""
+    if not email:
+        return 0
+    storage, needle, cancelled = upload_storage(), email.lower().encode("ascii", "ignore"), 0
+    for job in DonorImportJob.objects.filter(stage__in=[Stage.CHECKING, Stage.CHECKED]):
+        path = job_file(job)
+        if not storage.exists(path):
+            continue
+        with storage.open(path, "rb") as stream:
+            holds = needle in stream.read().lower()
+        if holds:
+            storage.delete(path)
+            DonorImportJob.objects.filter(pk=job.pk).update(
+                stage=Stage.CANCELED, error="Cancelled: the file held a donor whose data was erased."
+            )
+            cancelled += 1
+    return cancelled
+
+
 def report_as_json(report: ImportReport) -> dict[str, Any]:
     """What the job page shows of a report; the same names the templates read on the report itself."""
     return {

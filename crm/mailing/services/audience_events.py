@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from crm.donors.models import Donor, DonorEmailHistory, normalise_email
@@ -21,6 +23,25 @@ WEBHOOK_SOURCE = "mailchimp webhook"
 EVENT_TYPES = {"subscribe", "unsubscribe", "cleaned", "profile", "upemail"}
 
 Status = Donor.NewsletterStatus
+
+
+class MailchimpWebhookRefused(ValueError):
+    """The body cannot be applied (a garbage address, fields of the wrong shape): answered with a 400."""
+
+
+def _text(value: Any, limit: int) -> str:
+    # Form fields arrive as text, but a nested `data[email][x]=` makes a dict: such a field is empty.
+    return value.replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""
+
+
+def _valid_email(value: Any) -> str:
+    """The address, normalised, or MailchimpWebhookRefused: a garbage address never becomes a donor."""
+    email = normalise_email(_text(value, 254)) or ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise MailchimpWebhookRefused("not an email address") from None
+    return email
 
 
 def parse_webhook_form(form: Any) -> tuple[str, dict[str, Any]]:
@@ -55,10 +76,10 @@ def mailchimp_webhook_apply(*, event_type: str, data: dict[str, Any]) -> str:
     """Applies one event; returns what happened ("applied", "ignored", "unknown donor", …) for the log."""
     if event_type not in EVENT_TYPES:
         return "ignored: unknown type"
-    merges = data.get("merges") or {}
+    merges = data.get("merges") if isinstance(data.get("merges"), dict) else {}
     if event_type == "upemail":
-        return _change_email(old=data.get("old_email", ""), new=data.get("new_email", ""))
-    email = data.get("email") or merges.get("EMAIL") or ""
+        return _change_email(old=_text(data.get("old_email"), 254), new=_valid_email(data.get("new_email")))
+    email = _valid_email(data.get("email") or merges.get("EMAIL"))
     found = donor_find_by_email(email=email)
     donor = Donor.objects.select_for_update().get(pk=found.pk) if found else None
 
@@ -70,11 +91,11 @@ def mailchimp_webhook_apply(*, event_type: str, data: dict[str, Any]) -> str:
 
     if event_type == "subscribe":
         if donor is None:
-            language = str(merges.get("LANGUAGE", "")).lower()
+            language = _text(merges.get("LANGUAGE"), 2).lower()
             donor_upsert(
                 email=email,
-                given_name=merges.get("FNAME", ""),
-                family_name=merges.get("LNAME", ""),
+                given_name=_text(merges.get("FNAME"), Donor._meta.get_field("given_name").max_length),
+                family_name=_text(merges.get("LNAME"), Donor._meta.get_field("family_name").max_length),
                 preferred_language=language if language in {"ja", "en"} else None,
                 newsletter_status=Status.SUBSCRIBED,
                 newsletter_status_source=WEBHOOK_SOURCE,
@@ -87,11 +108,11 @@ def mailchimp_webhook_apply(*, event_type: str, data: dict[str, Any]) -> str:
         return "unknown donor"
     changed = []
     for merge, attr in (("FNAME", "given_name"), ("LNAME", "family_name")):
-        value = str(merges.get(merge, "")).strip()
+        value = _text(merges.get(merge), Donor._meta.get_field(attr).max_length)
         if value and getattr(donor, attr) != value:
             setattr(donor, attr, value)
             changed.append(attr)
-    language = str(merges.get("LANGUAGE", "")).strip().lower()
+    language = _text(merges.get("LANGUAGE"), 2).lower()
     if language in {"ja", "en"} and donor.preferred_language != language:
         donor.preferred_language = language
         changed.append("preferred_language")

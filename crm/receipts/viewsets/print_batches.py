@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from crm.exports import csv_download
 from crm.receipts import services
 from crm.receipts.models import PrintBatch
 from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf
@@ -102,28 +100,30 @@ class PrintBatchFileView(PermissionCheckedMixin, TemplateView):
         batch = get_object_or_404(PrintBatch, pk=pk)
         if not self.as_csv:
             return _pdf(services.print_batch_pdf(batch), f"print-batch-{batch.pk}.pdf")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="print-batch-{batch.pk}.csv"'
-        response.write("\ufeff")  # Excel reads UTF-8 Japanese names only with a BOM
-        writer = csv.writer(response)
-        writer.writerow(
-            [_("Page"), _("Receipt number"), _("Made out to"), _("Postal code"), _("Address"), _("Amount")]
-        )
-        for page, receipt in enumerate(
-            services.postal_order(batch.receipts.all()).iterator(chunk_size=2000), start=1
-        ):
-            donor = receipt.donor
-            writer.writerow(
+        receipts = services.postal_order(batch.receipts.all()).iterator(chunk_size=2000)
+        return csv_download(
+            request=request,
+            filename=f"print-batch-{batch.pk}.csv",
+            headings=[
+                _("Page"),
+                _("Receipt number"),
+                _("Made out to"),
+                _("Postal code"),
+                _("Address"),
+                _("Amount"),
+            ],
+            rows=(
                 [
                     page,
                     receipt.number,
                     receipt.recipient_name,
-                    donor.postal_code,
-                    donor.address,
+                    receipt.donor.postal_code,
+                    receipt.donor.address,
                     receipt.amount,
                 ]
-            )
-        return response
+                for page, receipt in enumerate(receipts, start=1)
+            ),
+        )
 
 
 class PrintBatchViewSet(KeptRecordsViewSetMixin, ModelViewSet):

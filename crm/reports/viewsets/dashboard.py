@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from crm.exports import csv_download
 from crm.reports import selectors
 from crm.reports.viewsets.common import donor_permission, format_month, period_from
 from crm.reports.viewsets.dashboard_charts import dashboard_charts
@@ -60,11 +59,5 @@ def chart_csv(request, chart: str):
     found = [c for c in dashboard_charts(selectors.dashboard(period=period)) if c.slug == chart]
     if not found:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{chart}-{format_month(period.first)}-{format_month(period.last)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(found[0].headers)
-    writer.writerows(found[0].rows)
-    return response
+    return csv_download(filename=filename, headings=found[0].headers, rows=found[0].rows)

@@ -23,6 +23,7 @@ from wagtail.admin.views.reports import ReportView
 
 from crm.companies.models import PartnerCompany
 from crm.donors.models import Donor
+from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import Donation
 from crm.reports import selectors
 from crm.reports.viewsets.common import (
@@ -90,7 +91,7 @@ class GiftsFilterSet(YearFilterSet):
     )
 
 
-class BaseReport(ReportView):
+class BaseReport(PeopleSpreadsheetMixin, ReportView):
     """A CRM report: fundraisers only; rows from the report's rule tree; "Save as segment"."""
 
     template_name = "crm/reports/report.html"
