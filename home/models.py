@@ -184,11 +184,15 @@ class StoryIndexPage(SeoMixin, Page):
 
 
 class StoryRegionTag(TaggedItemBase):
-    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items")
+    content_object = ParentalKey(
+        "home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items"
+    )
 
 
 class StoryTopicTag(TaggedItemBase):
-    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
+    content_object = ParentalKey(
+        "home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items"
+    )
 
 
 def _today() -> datetime.date:
@@ -202,7 +206,10 @@ class StoryPage(SeoMixin, Page):
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("hero image"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # An image has one description; translated pages need the picture described in their language.
     hero_image_alt = models.CharField(
@@ -282,19 +289,25 @@ class StandardPage(SeoMixin, Page):
 
 
 class DonationPage(SeoMixin, Page):
-    """Where a visitor chooses an amount and gives monthly or once.
+    """Where a visitor chooses an amount and gives monthly, yearly or once.
 
     A plain server-side form: GET renders it, POST goes to Stripe Checkout (home/donation.py).
     """
 
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", _("Monthly")
+        YEARLY = "yearly", _("Yearly")
         ONCE = "once", _("Once")
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
-    tiers = StreamField(DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True)
+    tiers = StreamField(
+        DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True
+    )
     default_frequency = models.CharField(
-        _("frequency selected by default"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+        _("frequency selected by default"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
     )
     min_amount_jpy = models.PositiveIntegerField(_("minimum amount (yen)"), default=500)
     max_amount_jpy = models.PositiveIntegerField(_("maximum amount (yen)"), default=1_000_000)
@@ -346,8 +359,18 @@ class DonationPage(SeoMixin, Page):
         if self.min_amount_jpy and self.max_amount_jpy and self.min_amount_jpy > self.max_amount_jpy:
             raise ValidationError({"max_amount_jpy": _("The maximum must not be below the minimum.")})
 
-    def tier_amounts(self) -> list[int]:
-        return [block.value["amount_jpy"] for block in self.tiers if block.block_type == "tier"]
+    def tier_amounts(self, frequency: str | None = None) -> list[int]:
+        """The amounts offered, for one frequency if given (a tier with none ticked is for all)."""
+        return [
+            block.value["amount_jpy"]
+            for block in self.tiers
+            if block.block_type == "tier"
+            and (
+                frequency is None
+                or not block.value.get("frequencies")
+                or frequency in block.value["frequencies"]
+            )
+        ]
 
     def initial_choice(self, request) -> tuple[str, int | None]:
         """The frequency and amount to preselect, from ?frequency=&amount= links on the campaign page."""
