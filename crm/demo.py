@@ -435,7 +435,11 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
                 )  # fmt: skip
             continue
         status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
-        ended = joined + dt.timedelta(days=int(30 + r * (as_of - joined).days)) if kind == "lapsed" else None
+        ended = (
+            joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
+            if kind == "lapsed"
+            else None
+        )
         ended = min(ended, as_of) if ended else None
         membership = RecurringDonation(
             donor=donor,
@@ -443,7 +447,8 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
             status=status,
             started_at=joined,
             canceled_at=ended,
-            status_changed_at=ended or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
+            status_changed_at=ended
+            or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
         )
         memberships.append((membership, donor))
     RecurringDonation.objects.bulk_create([m for m, _d in memberships])

@@ -21,9 +21,7 @@ def prefetch_renditions(images: Iterable, *specs: str) -> None:
     filters = [Filter(spec=spec) for spec in specs]
 
     keys_by_image = {
-        image.pk: [
-            rendition_model.construct_cache_key(image, f.get_cache_key(image), f.spec) for f in filters
-        ]
+        image.pk: [rendition_model.construct_cache_key(image, f.get_cache_key(image), f.spec) for f in filters]
         for image in images
     }
     found = rendition_model.cache_backend.get_many([key for keys in keys_by_image.values() for key in keys])

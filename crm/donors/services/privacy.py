@@ -20,7 +20,6 @@ from crm.donors.models import DONOR_PERSONAL_FIELDS, DONOR_RECORD_FIELDS, Donor
 # The disclosure: every personal field and everything recorded about the relationship.
 DONOR_EXPORT_FIELDS = ("id", *DONOR_PERSONAL_FIELDS, *DONOR_RECORD_FIELDS[1:])
 
-
 class DonorErasureError(ValueError):
     pass
 
