@@ -45,7 +45,8 @@ def donation_success(request: HttpRequest) -> HttpResponse:
         try:
             session = stripe_api.get_client().v1.checkout.sessions.retrieve(session_id)
             amount = session.amount_total
-            frequency = (session.metadata or {}).get("frequency") or (
+            metadata = session.metadata.to_dict() if session.metadata else {}
+            frequency = metadata.get("frequency") or (
                 "monthly" if session.mode == "subscription" else "once"
             )
         except stripe_api.StripeError:

@@ -212,7 +212,7 @@ class Dashboard:
 
 
 def dashboard(*, period: Period) -> Dashboard:
-    """Everything the dashboard page shows: 15 queries, whatever the data or the period."""
+    """Everything the dashboard page shows: 16 queries, whatever the data or the period."""
     return Dashboard(
         period=period,
         headline=headline(),
