@@ -46,9 +46,7 @@ def donation_success(request: HttpRequest) -> HttpResponse:
             session = stripe_api.get_client().v1.checkout.sessions.retrieve(session_id)
             amount = session.amount_total
             metadata = session.metadata.to_dict() if session.metadata else {}
-            frequency = metadata.get("frequency") or (
-                "monthly" if session.mode == "subscription" else "once"
-            )
+            frequency = metadata.get("frequency") or ("monthly" if session.mode == "subscription" else "once")
         except stripe_api.StripeError:
             logger.info("could not read checkout session %s for the thank-you page", session_id)
     context = {"page": page, "amount": amount, "frequency": frequency, "language": _language()}

@@ -44,7 +44,17 @@ def test_dashboard_page_draws_every_chart_with_its_numbers(client, fundraiser, f
     response = client.get("/admin/crm/reports/?start=2025-10&end=2026-03")
     assert response.status_code == 200
     html = response.content.decode()
-    for chart in ["members", "mrr", "movement", "cohorts", "tiers", "income", "audience", "facebook", "recovery"]:
+    for chart in [
+        "members",
+        "mrr",
+        "movement",
+        "cohorts",
+        "tiers",
+        "income",
+        "audience",
+        "facebook",
+        "recovery",
+    ]:
         assert f'data-chart="{chart}"' in html
         assert f"/admin/crm/reports/chart/{chart}.csv?start=2025-10&amp;end=2026-03" in html
     # pygal's SVG: eight charts (the cohort table is a table), month labels and values printed,
