@@ -51,7 +51,13 @@ class CrmConfig(AppConfig):
         from crm.mailing.signals import newsletter_signup_received
         from crm.mailings import receivers as mailings
         from crm.payments import receivers as payments
-        from crm.payments.signals import first_gift_recorded, membership_ended, subscription_recorded
+        from crm.payments.models import PaymentRecovery
+        from crm.payments.signals import (
+            first_gift_recorded,
+            membership_ended,
+            renewal_failed,
+            subscription_recorded,
+        )
         from crm.receipts import receivers as receipts
         from crm.receipts import signals as receipt_signals
         from crm.receipts.models import AnnualReceiptRun, Receipt
@@ -66,6 +72,9 @@ class CrmConfig(AppConfig):
         first_gift_recorded.connect(payments.thank_you_queue, sender=Donation, dispatch_uid="crm.thank_you")
         subscription_recorded.connect(
             payments.waiting_events_queue, sender=RecurringDonation, dispatch_uid="crm.waiting_events"
+        )
+        renewal_failed.connect(
+            payments.recovery_email_queue, sender=PaymentRecovery, dispatch_uid="crm.recovery_email"
         )
 
         post_save.connect(

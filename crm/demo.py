@@ -199,6 +199,12 @@ def load_crm_demo(*, stdout=None) -> None:
     load_mailings_demo(as_of=as_of, segment=members_segment())
     load_events_demo(as_of=as_of)
 
+    # Yearly members, failed renewals in every state, cards on file (crm/payments); before the
+    # receipts, so the yearly members' receipts say 年会費として.
+    from crm.payments.demo import load_payments_demo
+
+    load_payments_demo(as_of=as_of, domain=DEMO_DOMAIN)
+
     # Receipts and thanks (crm/receipts): last year's statements, recent receipts, the thank-you queue.
     load_receipts_demo(as_of=as_of, domain=DEMO_DOMAIN)
 

@@ -10,7 +10,15 @@ from crm.imports.models import DonorImportJob
 from crm.interactions.models import Interaction
 from crm.mailing.models import MailchimpMemberState, MailchimpSyncRun
 from crm.mailings.models import Mailing, MailingPiece, ReturnedMail
-from crm.payments.models import ManageGiftLinkUse, StripeEvent, StripeSubscriptionClock
+from crm.payments.models import (
+    CardExpiryReminder,
+    ManageGiftLinkUse,
+    PaymentCard,
+    PaymentRecovery,
+    RecoveryEmail,
+    StripeEvent,
+    StripeSubscriptionClock,
+)
 from crm.receipts.models import (
     AnnualReceiptRun,
     PersonalThanks,
@@ -24,6 +32,7 @@ from crm.segments.models import Segment
 
 __all__ = [
     "AnnualReceiptRun",
+    "CardExpiryReminder",
     "ConsentChange",
     "Donation",
     "Donor",
@@ -44,12 +53,15 @@ __all__ = [
     "MailingPiece",
     "ManageGiftLinkUse",
     "PartnerCompany",
+    "PaymentCard",
+    "PaymentRecovery",
     "PersonalThanks",
     "PrintBatch",
     "Receipt",
     "ReceiptCounter",
     "ReceiptDispatch",
     "ReceiptSettings",
+    "RecoveryEmail",
     "RecurringDonation",
     "RecurringDonationChange",
     "ReturnedMail",

@@ -32,6 +32,8 @@ SEARCH_TERMS_PRUNE = "20 4 * * *"
 EVENT_REMINDERS = "0 10 * * *"  # the day before an event, mid-morning
 RECEIPTS_NEW_GIFTS = "*/10 * * * *"  # receipts within minutes of a gift; refunds void theirs
 ANNUAL_RECEIPTS = "0 10 15 1 *"  # 15 January, 10:00: last year's annual statements (resumes if stopped)
+FAILED_PAYMENT_REMINDERS = "30 10 * * *"  # day 3 and day 7 after a failed renewal, mid-morning
+CARD_EXPIRY_REMINDERS = "0 11 1 * *"  # the 1st: members whose card expires this month or next
 
 
 @cron(MAILCHIMP_PUSH)
@@ -100,3 +102,21 @@ def annual_receipts_scheduled_task() -> int:
     from crm.receipts.services import annual_run_start
 
     return annual_run_start(year=timezone.localdate().year - 1).pk
+
+
+@cron(FAILED_PAYMENT_REMINDERS)
+@task()
+def failed_payment_reminders_scheduled_task() -> dict[str, int]:
+    """Reminders to donors whose renewal failed and is still unpaid; each step goes once."""
+    from crm.payments.services.recovery import recovery_followups_send
+
+    return recovery_followups_send()
+
+
+@cron(CARD_EXPIRY_REMINDERS)
+@task()
+def card_expiry_reminders_scheduled_task() -> int:
+    """Ask members whose card expires this month or next to add their new card, once per card."""
+    from crm.payments.services.recovery import card_expiry_reminders_send
+
+    return card_expiry_reminders_send()

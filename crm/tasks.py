@@ -11,6 +11,7 @@ from crm.community.tasks import facebook_group_schedule_task, facebook_group_sen
 from crm.imports.tasks import donor_import_check_task, donor_import_run_task
 from crm.mailing.tasks import mailchimp_push_donor_task, mailchimp_push_task, mailchimp_reconcile_task
 from crm.payments.tasks import (
+    recovery_email_send_task,
     stripe_event_process_task,
     stripe_manage_gift_link_task,
     stripe_thank_you_send_task,
@@ -24,6 +25,7 @@ __all__ = [
     "mailchimp_push_donor_task",
     "mailchimp_push_task",
     "mailchimp_reconcile_task",
+    "recovery_email_send_task",
     "schedule",
     "stripe_event_process_task",
     "stripe_manage_gift_link_task",

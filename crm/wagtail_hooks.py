@@ -20,7 +20,7 @@ from crm.imports.viewsets import DonorImportViewSet
 from crm.interactions.viewsets import DonorInspectView, InteractionViewSet, PartnerCompanyInspectView
 from crm.mailing.viewsets import MailchimpSyncRunViewSet, segment_push_view
 from crm.mailings.viewsets import MailingsMenu, postal_code_lookup
-from crm.payments.viewsets import StripeEventViewSet
+from crm.payments.viewsets import PaymentRecoveryViewSet, StripeEventViewSet
 from crm.receipts.viewsets import ReceiptsViewSetGroup
 from crm.reports.viewsets import ReportsViewSet
 from crm.segments.viewsets import SegmentViewSet
@@ -39,6 +39,7 @@ class CRMViewSetGroup(ModelViewSetGroup):
     items = (
         DonorViewSet("crm_donor", url_prefix="crm/donors", inspect_view_class=DonorInspectView),
         RecurringDonationViewSet("crm_monthly_member", donor_search=Donor.objects.search),
+        PaymentRecoveryViewSet(),
         DonationViewSet("crm_donation", url_prefix="crm/donations", donor_search=Donor.objects.search),
         PartnerCompanyViewSet("crm_company", inspect_view_class=PartnerCompanyInspectView),
         InteractionViewSet("crm_interaction", url_prefix="crm/interactions"),

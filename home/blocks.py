@@ -448,6 +448,13 @@ class DonationTierOptionBlock(blocks.StructBlock):
     amount_jpy = YenAmountBlock(label=pgettext_lazy("block", "Amount (yen)"))
     label = blocks.CharBlock(label=pgettext_lazy("block", "Label"), required=False, max_length=80)
     description = blocks.TextBlock(label=pgettext_lazy("block", "Description"), required=False)
+    # Yearly givers are offered other amounts than monthly ones; none ticked means every frequency.
+    frequencies = blocks.MultipleChoiceBlock(
+        label=pgettext_lazy("block", "Offered for"),
+        choices=[("monthly", _("Monthly")), ("yearly", _("Yearly")), ("once", _("Once"))],
+        required=False,
+        help_text=_("Leave all unticked to offer this amount for every frequency."),
+    )
 
     class Meta:
         icon = "tag"

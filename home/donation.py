@@ -37,7 +37,7 @@ class GivingPage(Protocol):
     min_amount_jpy: int
     max_amount_jpy: int
 
-    def tier_amounts(self) -> list[int]: ...
+    def tier_amounts(self, frequency: str | None = None) -> list[int]: ...
 
     def not_configured_text(self) -> str: ...
 
@@ -46,7 +46,7 @@ class GivingPage(Protocol):
 
 logger = logging.getLogger(__name__)
 
-FREQUENCIES = ("monthly", "once")
+FREQUENCIES = ("monthly", "yearly", "once")
 
 # Full-width digits and the separators people type around a yen amount. Other Unicode digits
 # (superscripts, Arabic-Indic, circled numbers) are refused, not guessed at.
@@ -57,7 +57,7 @@ _WHOLE_YEN = re.compile(r"[0-9]{1,9}", re.ASCII)
 
 @dataclass(frozen=True, kw_only=True)
 class DonationChoice:
-    frequency: str  # "monthly" or "once"
+    frequency: str  # "monthly", "yearly" or "once"
     amount_jpy: int
     tier: str  # the tier's amount, or "custom"
 
@@ -82,12 +82,12 @@ def donation_choice_validate(*, data, page: GivingPage) -> tuple[DonationChoice 
     errors: list[str] = []
     frequency = data.get("frequency", "")
     if frequency not in FREQUENCIES:
-        errors.append(_("Please choose monthly or once."))
+        errors.append(_("Please choose monthly, yearly or once."))
     raw = data.get("amount", "")
     tier = "custom"
     if raw in ("", "custom"):
         raw = data.get("custom_amount", "")
-    elif parse_yen(raw) in page.tier_amounts():
+    elif parse_yen(raw) in page.tier_amounts(frequency):
         tier = str(parse_yen(raw))
     amount = parse_yen(raw)
     if not str(raw).strip():

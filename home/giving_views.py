@@ -44,7 +44,9 @@ def donation_success(request: HttpRequest) -> HttpResponse:
     if session_id.startswith("cs_") and stripe_api.is_configured():
         try:
             session = stripe_api.get_client().v1.checkout.sessions.retrieve(session_id)
-            amount, frequency = session.amount_total, "monthly" if session.mode == "subscription" else "once"
+            amount = session.amount_total
+            metadata = session.metadata.to_dict() if session.metadata else {}
+            frequency = metadata.get("frequency") or ("monthly" if session.mode == "subscription" else "once")
         except stripe_api.StripeError:
             logger.info("could not read checkout session %s for the thank-you page", session_id)
     context = {"page": page, "amount": amount, "frequency": frequency, "language": _language()}

@@ -289,13 +289,14 @@ class StandardPage(SeoMixin, Page):
 
 
 class DonationPage(SeoMixin, Page):
-    """Where a visitor chooses an amount and gives monthly or once.
+    """Where a visitor chooses an amount and gives monthly, yearly or once.
 
     A plain server-side form: GET renders it, POST goes to Stripe Checkout (home/donation.py).
     """
 
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", _("Monthly")
+        YEARLY = "yearly", _("Yearly")
         ONCE = "once", _("Once")
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
@@ -353,8 +354,14 @@ class DonationPage(SeoMixin, Page):
         if self.min_amount_jpy and self.max_amount_jpy and self.min_amount_jpy > self.max_amount_jpy:
             raise ValidationError({"max_amount_jpy": _("The maximum must not be below the minimum.")})
 
-    def tier_amounts(self) -> list[int]:
-        return [block.value["amount_jpy"] for block in self.tiers if block.block_type == "tier"]
+    def tier_amounts(self, frequency: str | None = None) -> list[int]:
+        """The amounts offered, for one frequency if given (a tier with none ticked is for all)."""
+        return [
+            block.value["amount_jpy"]
+            for block in self.tiers
+            if block.block_type == "tier"
+            and (not frequency or not block.value.get("frequencies") or frequency in block.value["frequencies"])
+        ]
 
     def initial_choice(self, request) -> tuple[str, int | None]:
         """The frequency and amount to preselect, from ?frequency=&amount= links on the campaign page."""

@@ -16,7 +16,9 @@ from typing import Any, Literal
 import stripe
 from django.conf import settings
 
-Frequency = Literal["monthly", "once"]
+Frequency = Literal["monthly", "yearly", "once"]
+# The Stripe price interval of each recurring frequency.
+INTERVALS = {"monthly": "month", "yearly": "year"}
 CURRENCY = "jpy"
 # Locales Stripe Checkout and the portal understand, keyed by our site languages.
 CHECKOUT_LOCALES = {"ja": "ja", "en": "en"}
@@ -76,7 +78,12 @@ def create_checkout_session(
     email: str | None = None,
     product_name: str = "WELgee",
 ) -> CheckoutSession:
-    """A hosted Checkout page for one gift: a monthly subscription or a one-off payment."""
+    """A hosted Checkout page for one gift: a monthly or yearly subscription, or a one-off payment.
+
+    No ``receipt_email`` (nor ``payment_intent_data.receipt_email``) is sent: the donor's receipt is
+    ours (crm/receipts, with 様 and the NPO's details), and Stripe's own would make two. Stripe's
+    dashboard switches for customer emails must be off too (docs/deploy.md).
+    """
     if type(amount_jpy) is not int or amount_jpy <= 0:
         raise ValueError(f"amount_jpy must be a positive whole number of yen, got {amount_jpy!r}")
     price_data: dict[str, Any] = {
@@ -92,8 +99,8 @@ def create_checkout_session(
         "metadata": metadata,
         "client_reference_id": metadata.get("page_id") or None,
     }
-    if frequency == "monthly":
-        price_data["recurring"] = {"interval": "month"}
+    if frequency in INTERVALS:
+        price_data["recurring"] = {"interval": INTERVALS[frequency]}
         params["mode"] = "subscription"
         params["subscription_data"] = {"metadata": metadata}
     elif frequency == "once":
@@ -121,7 +128,7 @@ def create_checkout_session(
 
 
 def create_portal_session(*, customer_id: str, return_url: str, locale: str = "auto") -> PortalSession:
-    """A Stripe Customer Portal session where a donor changes or stops their monthly gift."""
+    """A Stripe Customer Portal session where a donor changes their card, or changes or stops their gift."""
     session = get_client().v1.billing_portal.sessions.create(
         params={
             "customer": customer_id,

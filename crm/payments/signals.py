@@ -17,3 +17,7 @@ first_gift_recorded = Signal()
 # Sent with subscription_id=<str> when a Stripe subscription first becomes a monthly membership
 # (sender RecurringDonation): subscription events stored before we knew it are queued again.
 subscription_recorded = Signal()
+
+# Sent with recovery_id=<int> when a renewal's payment first fails (sender PaymentRecovery): the
+# donor's "please update your card" email is queued.
+renewal_failed = Signal()

@@ -136,6 +136,7 @@ class Receipt(models.Model):
     class Purpose(models.TextChoices):
         GIFT = "gift", _("Donation")
         MONTHLY = "monthly", _("Monthly gift")
+        YEARLY = "yearly", _("Yearly gift")
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("Issued")

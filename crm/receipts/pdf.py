@@ -108,7 +108,14 @@ class Issuer:
     note: str
     purpose_gift: str
     purpose_monthly: str
+    purpose_yearly: str
     seal: ImageReader | None
+
+    def purpose(self, purpose: str) -> str:
+        """The 但し書き of a receipt's purpose (gift, monthly, yearly)."""
+        return {"monthly": self.purpose_monthly, "yearly": self.purpose_yearly}.get(
+            purpose, self.purpose_gift
+        )
 
 
 def issuer_from_settings(settings, language: str) -> Issuer:
@@ -119,6 +126,7 @@ def issuer_from_settings(settings, language: str) -> Issuer:
         note=settings.text("note", language),
         purpose_gift=settings.text("purpose_gift", language),
         purpose_monthly=settings.text("purpose_monthly", language),
+        purpose_yearly=settings.text("purpose_yearly", language),
         seal=_seal_reader(settings.seal_id, settings.seal.file.name) if settings.seal_id else None,
     )
 
@@ -215,7 +223,7 @@ class ReceiptDocument:
         c.setFont(self.font, 26)
         c.drawCentredString(w / 2, h - 272, format_amount(receipt.amount, receipt.currency, language))
 
-        purpose = issuer.purpose_monthly if receipt.purpose == "monthly" else issuer.purpose_gift
+        purpose = issuer.purpose(receipt.purpose)
         c.setFont(self.font, 12)
         c.drawString(left + 40, h - 320, f"{labels['purpose_prefix']}{purpose}")
         c.drawString(left + 40, h - 340, labels["received_with_thanks"])
@@ -269,7 +277,7 @@ class ReceiptDocument:
             )
             c.drawString(cols[0], y, when)
             c.drawRightString(cols[1] + 60, y, format_amount(amount, receipt.currency, language))
-            c.drawString(cols[2], y, issuer.purpose_monthly if purpose == "monthly" else issuer.purpose_gift)
+            c.drawString(cols[2], y, issuer.purpose(purpose))
             y -= 15
         c.line(x, y + 10, x + 420, y + 10)
         c.drawString(cols[0], y - 4, labels["total"])

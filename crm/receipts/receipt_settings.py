@@ -100,6 +100,12 @@ class ReceiptSettings(BaseGenericSetting):
     purpose_monthly_en = models.CharField(
         _("但し書き, monthly gift (English)"), max_length=100, default="As a monthly membership gift"
     )
+    purpose_yearly_ja = models.CharField(
+        _("但し書き, yearly gift (Japanese)"), max_length=100, default="年会費として"
+    )
+    purpose_yearly_en = models.CharField(
+        _("但し書き, yearly gift (English)"), max_length=100, default="As a yearly membership gift"
+    )
     note_ja = models.TextField(_("note on tax (Japanese)"), default=DEFAULT_NOTE_JA)
     note_en = models.TextField(_("note on tax (English)"), default=DEFAULT_NOTE_EN)
     email_subject_ja = models.CharField(
@@ -167,8 +173,10 @@ class ReceiptSettings(BaseGenericSetting):
             [
                 FieldPanel("purpose_gift_ja"),
                 FieldPanel("purpose_monthly_ja"),
+                FieldPanel("purpose_yearly_ja"),
                 FieldPanel("purpose_gift_en"),
                 FieldPanel("purpose_monthly_en"),
+                FieldPanel("purpose_yearly_en"),
                 FieldPanel("note_ja"),
                 FieldPanel("note_en"),
             ],

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,7 @@ from crm.community.models import FacebookGroupInvitation
 from crm.donors.models import TaggedDonor
 from crm.giving.models import Donation, DonorGiving, RecurringDonation
 from crm.interactions.models import Interaction
+from crm.payments.models import PaymentCard
 
 
 class SegmentRuleError(ValueError):
@@ -261,6 +262,17 @@ def _attended_event(rule: dict[str, Any], op: str, negate: bool, today: datetime
     return _donors_in(Interaction.objects.event_attendances(since=_start_of(_months_before(today, months))))
 
 
+def _card_expires(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    """Active members whose card (as Stripe last showed it) expires by the end of the month N months
+    from now: 0 is this month, 1 this month or next. Their next renewal will fail without a new card."""
+    months = _bounded(_one(rule, _int), 0, 120, _("Months"))
+    now = today.year * 12 + today.month
+    cards = PaymentCard.objects.annotate(expiry=F("exp_year") * 12 + F("exp_month")).filter(
+        expiry__gte=now, expiry__lte=now + months
+    )
+    return Q(stripe_customer_id__in=cards.values("customer_id")) & _donors_in(_active_recurring())
+
+
 def _lapsed(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
     if op == "some_year_not_this_year":
         # SYBUNT: a first gift before this year (the stored summary), no gift this year.
@@ -343,6 +355,7 @@ _COMPILERS: dict[str, Callable[[dict[str, Any], str, bool, datetime.date], Q]] =
     "gave_in_year": _gave_in_year,
     "lapsed": _lapsed,
     "attended_event": _attended_event,
+    "card_expires": _card_expires,
     "lifetime_value": _lifetime_value,
     "language": _language,
     "tag": _tag,

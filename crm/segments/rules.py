@@ -73,6 +73,7 @@ OPERATOR_LABELS: dict[str, Any] = {
     "after": _("on or after"),
     "within_days": _("within the last N days"),
     "within_months": _("within the last N months"),
+    "within_next_months": _("within the next N months"),
     "gave": _("gave in year"),
     "did_not_give": _("did not give in year"),
     "last_year_not_this_year": _("gave last year, not this year"),
@@ -116,6 +117,11 @@ FIELDS: dict[str, FieldSpec] = {
         _("subscribed, unsubscribed, pending, cleaned, never (comma-separated)"),
     ),
     "attended_event": FieldSpec(_("Attended an event"), ("within_months",), _("Months, e.g. 12")),
+    "card_expires": FieldSpec(
+        _("Member's card expires"),
+        ("within_next_months",),
+        _("Months from now: 0 = this month, 1 = this month or next"),
+    ),
     "facebook_group": FieldSpec(
         _("Facebook-group invitation"),
         ("is", "is_not"),

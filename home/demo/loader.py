@@ -401,6 +401,20 @@ def _fill_donation_page(page: DonationPage, language: str) -> None:
                     # (毎月 ¥1,000 or ¥1,000); the campaign's "毎月1,000円" would be wrong for a one-off gift.
                     "label": "",
                     "description": tier["impact"][language],
+                    "frequencies": ["monthly", "once"],
+                },
+            }
+            for tier in _campaign_tiers()
+        ]
+        # Yearly givers see the same gifts counted over a year (¥12,000 a year is ¥1,000 a month).
+        + [
+            {
+                "type": "tier",
+                "value": {
+                    "amount_jpy": tier["amount_jpy"] * 12,
+                    "label": "",
+                    "description": tier["impact"][language],
+                    "frequencies": ["yearly"],
                 },
             }
             for tier in _campaign_tiers()

@@ -187,6 +187,13 @@ def monthly_yen(value) -> str:
     return gettext("¥%(amount)s a month") % {"amount": amount} if amount else ""
 
 
+@register.filter
+def yearly_yen(value) -> str:
+    """1000 -> "毎年 ¥1,000" / "¥1,000 a year", in the active language."""
+    amount = yen(value)
+    return gettext("¥%(amount)s a year") % {"amount": amount} if amount else ""
+
+
 SITE_NAME = "WELgee"
 
 

@@ -34,6 +34,8 @@ def test_json(known_crm, capsys):
         "mrr_jpy": 5000,
         "donations_total_jpy": 12500,
         "partner_companies": 2,
+        "failed_payments_open": 0,
+        "recovery_rate_12m": None,  # no renewal failed: no rate, rather than 0 %
     }
     invitation = _invitation_model()
     if invitation is None:

@@ -111,7 +111,7 @@ def test_double_click_reuses_the_same_checkout_session(client, fake_stripe, dona
         ({"frequency": "monthly", "amount": "custom", "custom_amount": "1000.5"}, "整数"),
         ({"frequency": "monthly", "amount": "custom", "custom_amount": "-1000"}, "整数"),
         ({"frequency": "monthly", "amount": "custom", "custom_amount": ""}, "金額を選ぶか"),
-        ({"frequency": "weekly", "amount": "1000"}, "「毎月」か「今回のみ」"),
+        ({"frequency": "weekly", "amount": "1000"}, "「毎月」「毎年」「今回のみ」"),
     ],
 )
 def test_invalid_amounts_are_refused_with_a_clear_message(client, fake_stripe, donation_page, data, message):

@@ -53,3 +53,28 @@ def test_five_thousand_yen_tier_to_fake_checkout(page, fake_stripe, campaign_sit
     sent = fake_stripe.requests_to("/v1/checkout/sessions")[-1].params
     assert sent["line_items"][0]["price_data"]["unit_amount"] == "5000"
     assert sent["metadata"]["tier"] == "5000" and sent["locale"] == "ja"
+
+
+def test_yearly_shows_its_own_tiers_and_goes_to_a_yearly_checkout(page, fake_stripe, campaign_site):
+    donation = campaign_site["donation"]
+    donation.tiers = [
+        ("tier", {"amount_jpy": 1000, "label": "", "description": "", "frequencies": ["monthly", "once"]}),
+        ("tier", {"amount_jpy": 12000, "label": "", "description": "", "frequencies": ["yearly"]}),
+    ]
+    donation.save_revision().publish()
+    page.goto("/donate/?frequency=monthly")
+    monthly_tier = page.locator("label.choice--tier", has=page.locator("input[value='1000']"))
+    yearly_tier = page.locator("label.choice--tier", has=page.locator("input[value='12000']"))
+    assert monthly_tier.is_visible() and not yearly_tier.is_visible()
+
+    # Switching to yearly needs no script: CSS follows the checked radio.
+    page.locator("input[name=frequency][value='yearly']").check()
+    assert yearly_tier.is_visible() and not monthly_tier.is_visible()
+    assert "¥12,000" in yearly_tier.inner_text()
+    yearly_tier.locator("input").check()
+    page.locator("form.donation-form button[type=submit]").click()
+    page.wait_for_url(f"{fake_stripe.base_url}/checkout/cs_test_*")
+    assert page.locator("#mode").inner_text() == "subscription"
+    sent = fake_stripe.requests_to("/v1/checkout/sessions")[-1].params
+    assert sent["line_items"][0]["price_data"]["recurring"] == {"interval": "year"}
+    assert sent["metadata"]["frequency"] == "yearly"

@@ -24,6 +24,20 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 API_VERSION = "2026-01-28.clover"
+DEFAULT_CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2034, "funding": "credit"}
+
+
+# A period of each price interval, as the fake counts it (Stripe uses calendar months and years).
+PERIOD_SECONDS = {"day": 86400, "week": 7 * 86400, "month": 30 * 86400, "year": 365 * 86400}
+# Stripe's default Smart Retries schedule, roughly: the next attempts after a failed renewal.
+RETRY_DAYS = (3, 5, 7)
+
+
+def _period(price: dict[str, Any]) -> int:
+    recurring = price.get("recurring") or {}
+    return PERIOD_SECONDS.get(recurring.get("interval", "month"), PERIOD_SECONDS["month"]) * int(
+        recurring.get("interval_count", 1)
+    )
 
 
 def new_id(prefix: str) -> str:
@@ -117,6 +131,7 @@ class FakeStripe:
         self.state = FakeStripeState()
         self.httpd: ThreadingHTTPServer | None = None
         self.base_url = ""
+        self.card: dict[str, Any] = dict(DEFAULT_CARD)
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -136,6 +151,12 @@ class FakeStripe:
     def reset(self) -> None:
         with self.lock:
             self.state = FakeStripeState()
+            self.card = dict(DEFAULT_CARD)
+
+    def use_card(self, **card: Any) -> None:
+        """The card the next charges are made on (brand, last4, exp_month, exp_year)."""
+        with self.lock:
+            self.card = dict(DEFAULT_CARD) | card
 
     # ---- test controls ---------------------------------------------------------------------------
 
@@ -696,6 +717,10 @@ class FakeStripe:
             if not succeeded:
                 charge.update(paid=False, status="failed", amount_captured=0)
                 payment["status"] = "open"
+                retries_left = invoice["attempt_count"] <= len(RETRY_DAYS)
+                invoice["next_payment_attempt"] = (
+                    now + RETRY_DAYS[invoice["attempt_count"] - 1] * 86400 if retries_left else None
+                )
                 events = [
                     self.event("charge.failed", charge, created=now),
                     self.event("invoice.payment_failed", invoice, created=now),
@@ -713,6 +738,7 @@ class FakeStripe:
                 return events
             payment["status"] = "paid"
             invoice.update(
+                next_payment_attempt=None,
                 status="paid",
                 amount_paid=invoice["amount_due"],
                 amount_remaining=0,
@@ -768,7 +794,7 @@ class FakeStripe:
                             "price": price,
                             "quantity": quantity,
                             "current_period_start": now,
-                            "current_period_end": now + 30 * 86400,
+                            "current_period_end": now + _period(price),
                         }
                     ],
                     "has_more": False,
@@ -796,7 +822,7 @@ class FakeStripe:
                 "status": "succeeded",
                 "created": now,
                 "livemode": False,
-                "payment_method_details": {"type": "card", "card": {"brand": "visa", "last4": "4242"}},
+                "payment_method_details": {"type": "card", "card": dict(self.card)},
             }
         )
 
@@ -811,6 +837,7 @@ class FakeStripe:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         item = subscription["items"]["data"][0]
         amount = item["price"]["unit_amount"] * item["quantity"]
+        period = _period(item["price"])
         customer = self.state.objects.get(subscription["customer"], {})
         intent_id = new_id("pi")
         charge = self._charge(subscription["customer"], amount, subscription["currency"], intent_id, now)
@@ -833,7 +860,8 @@ class FakeStripe:
                 "livemode": False,
                 "attempt_count": 1,
                 "period_start": now,
-                "period_end": now + 30 * 86400,
+                "period_end": now + period,
+                "next_payment_attempt": None if paid else now + RETRY_DAYS[0] * 86400,
                 "parent": {
                     "type": "subscription_details",
                     "quote_details": None,
@@ -861,7 +889,7 @@ class FakeStripe:
                                     "product": item["price"]["product"],
                                 },
                             },
-                            "period": {"start": now, "end": now + 30 * 86400},
+                            "period": {"start": now, "end": now + period},
                         }
                     ],
                 },
@@ -972,15 +1000,22 @@ class FakeStripe:
             ]
 
     def update_subscription_amount(
-        self, subscription_id: str, amount: int, *, created: int | None = None
+        self, subscription_id: str, amount: int, *, created: int | None = None, interval: str | None = None
     ) -> list[dict]:
+        """The donor changes the amount (or, with ``interval``, monthly <-> yearly) in the portal."""
         now = int(time.time()) if created is None else created
         with self.lock:
             subscription = self.state.objects[subscription_id]
             item = subscription["items"]["data"][0]
             old = item["price"]
             item["price"] = self.create_price(
-                {"currency": old["currency"], "unit_amount": str(amount), "recurring": {"interval": "month"}},
+                {
+                    "currency": old["currency"],
+                    "unit_amount": str(amount),
+                    "recurring": {
+                        "interval": interval or (old.get("recurring") or {}).get("interval", "month")
+                    },
+                },
                 product=old["product"],
             )
             return [
@@ -991,6 +1026,24 @@ class FakeStripe:
                     previous_attributes={"items": {"data": [{"price": _public(old)}]}},
                 )
             ]
+
+    def update_card(self, customer_id: str, *, created: int | None = None, **card: Any) -> list[dict]:
+        """The donor saves a new card in the portal: Stripe attaches a payment method to the customer."""
+        now = int(time.time()) if created is None else created
+        with self.lock:
+            self.card = dict(DEFAULT_CARD) | card
+            method = self._store(
+                {
+                    "id": new_id("pm"),
+                    "object": "payment_method",
+                    "type": "card",
+                    "customer": customer_id,
+                    "card": dict(self.card),
+                    "created": now,
+                    "livemode": False,
+                }
+            )
+            return [self.event("payment_method.attached", method, created=now)]
 
     def refund(self, charge_id: str, *, amount: int | None = None, created: int | None = None) -> list[dict]:
         """A refund of ``amount`` (all that is left by default). Like Stripe, the charge then carries the

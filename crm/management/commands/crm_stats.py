@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from crm.companies.models import PartnerCompany
 from crm.donors.models import Donor
 from crm.giving.models import Donation
 from crm.giving.selectors import monthly_recurring_revenue
+from crm.payments.models import PaymentRecovery
+from crm.payments.selectors import recovery_rate
 
 
 def crm_stats() -> dict:
@@ -23,7 +27,12 @@ def crm_stats() -> dict:
         "mrr_jpy": monthly_recurring_revenue(currency="JPY"),
         "donations_total_jpy": Donation.objects.total(currency="JPY"),
         "partner_companies": PartnerCompany.objects.count(),
+        "failed_payments_open": PaymentRecovery.objects.filter(status=PaymentRecovery.Status.OPEN).count(),
     }
+    # Renewals that failed in the last twelve months and were paid after all, over all that failed.
+    now = timezone.now()
+    recovery = recovery_rate(start=now - datetime.timedelta(days=365), end=now)
+    stats["recovery_rate_12m"] = round(recovery.rate, 3) if recovery.rate is not None else None
     invitation = _invitation_model()
     if invitation is not None:
         # Every status, even those nobody is in yet, so scripts can read a fixed set of keys.
@@ -62,6 +71,11 @@ class Command(BaseCommand):
             ("Monthly recurring revenue", f"¥{stats['mrr_jpy']:,}"),
             ("Donations received (total)", f"¥{stats['donations_total_jpy']:,}"),
             ("Partner companies", f"{stats['partner_companies']:,}"),
+            ("Failed payments being recovered", f"{stats['failed_payments_open']:,}"),
+            (
+                "Recovery rate (12 months)",
+                "—" if stats["recovery_rate_12m"] is None else f"{stats['recovery_rate_12m']:.0%}",
+            ),
         ]
         for status, n in stats.get("facebook_group", {}).items():
             rows.append((f"Facebook group: {status}", f"{n:,}"))

@@ -25,6 +25,13 @@ from crm.payments.services.records import (
     donation_record_from_stripe,
     donation_refund_record,
     donor_for_stripe_customer,
+    stripe_interval,
+)
+from crm.payments.services.recovery import (
+    payment_card_record,
+    recoveries_lose,
+    recovery_failure_record,
+    recovery_paid_record,
 )
 
 
@@ -57,6 +64,7 @@ def _on_checkout_completed(event: StripeEvent) -> str:
             currency=currency,
             started_at=event.created,
             status=Status.ACTIVE,
+            interval=stripe_interval(session),
         )
         if _clock_allows(subscription_id=subscription_id, event=event):
             _set_status(recurring, Status.ACTIVE, when=event.created)
@@ -92,6 +100,7 @@ def _on_checkout_async_payment_failed(event: StripeEvent) -> str:
             currency=currency,
             started_at=event.created,
             status=Status.INCOMPLETE,
+            interval=stripe_interval(session),
         )
         # This was the first payment: once any gift has been paid, the failure is old news.
         never_paid = _status_after_failure(recurring) == Status.INCOMPLETE
@@ -147,6 +156,7 @@ def _invoice_recurring(
         currency=invoice.get("currency") or "jpy",
         started_at=event.created,
         status=status,
+        interval=stripe_interval(invoice),
     )
     return recurring
 
@@ -168,6 +178,8 @@ def _on_invoice_paid(event: StripeEvent) -> str:
         recurring_donation=recurring,
         failed_attempt_ids=_invoice_attempt_ids(invoice),
     )
+    # A renewal that had failed is paid now (Stripe's retry, or the donor's new card): recovered.
+    recovery_paid_record(invoice_id=invoice["id"], paid_at=event.created)
     if _clock_allows(subscription_id=subscription_id, event=event):
         _set_status(recurring, Status.ACTIVE, when=event.created)
     return StripeEvent.Status.PROCESSED
@@ -200,6 +212,9 @@ def _on_invoice_payment_failed(event: StripeEvent) -> str:
     paid_in_the_end = (
         Donation.objects.filter(external_id__in=attempt_ids).exclude(status=Donation.Status.FAILED).exists()
     )
+    if not paid_in_the_end and not first_invoice:
+        # A renewal failed: the donor is asked to update their card, and reminded (payments/recovery).
+        recovery_failure_record(recurring=recurring, invoice=invoice, failed_at=event.created)
     if not paid_in_the_end and _clock_allows(subscription_id=subscription_id, event=event):
         # A renewal that fails is a member falling behind, whatever the CRM holds of earlier gifts
         # (an imported membership has none); only a first payment can leave it never paid.
@@ -228,15 +243,30 @@ def _on_subscription_changed(event: StripeEvent) -> str:
             currency=subscription.get("currency") or "jpy",
             started_at=_stripe_time(subscription.get("start_date") or event.payload["created"]),
             status=status,
+            interval=stripe_interval(subscription),
         )
     if not _clock_allows(subscription_id=subscription_id, event=event):
         return StripeEvent.Status.PROCESSED  # older than what we hold: nothing to roll back
     amount = _subscription_amount(subscription)
-    if amount and amount != recurring.amount and recurring.status != Status.CANCELED:
-        recurring.amount = amount
-        recurring.save(update_fields=["amount"])
-    _set_status(recurring, status, when=event.created)
+    # Without items (a trimmed payload) the event says nothing about the interval: keep ours.
+    interval = stripe_interval(subscription) if amount else recurring.interval
+    if recurring.status != Status.CANCELED and (amount, interval) != (recurring.amount, recurring.interval):
+        # The donor changed the amount or switched between monthly and yearly in the portal.
+        recurring.amount = amount or recurring.amount
+        recurring.interval = interval
+        recurring.save(update_fields=["amount", "interval"])
+    if _set_status(recurring, status, when=event.created) and status == Status.CANCELED:
+        recoveries_lose(recurring=recurring, when=event.created)
     return StripeEvent.Status.PROCESSED
+
+
+def _on_card_seen(event: StripeEvent) -> str:
+    """charge.succeeded and payment_method.* events: keep the customer's card brand and expiry, so
+    fundraisers see members whose card runs out next month (and the donor is reminded)."""
+    obj = event.data_object
+    card = obj.get("card") or ((obj.get("payment_method_details") or {}).get("card")) or {}
+    stored = payment_card_record(customer_id=obj.get("customer") or "", card=card, seen_at=event.created)
+    return StripeEvent.Status.PROCESSED if stored else StripeEvent.Status.IGNORED
 
 
 def _on_charge_refunded(event: StripeEvent) -> str:
@@ -272,4 +302,8 @@ EVENT_HANDLERS: dict[str, Callable[[StripeEvent], str]] = {
     "customer.subscription.paused": _on_subscription_changed,
     "customer.subscription.resumed": _on_subscription_changed,
     "charge.refunded": _on_charge_refunded,
+    "charge.succeeded": _on_card_seen,
+    "payment_method.attached": _on_card_seen,
+    "payment_method.updated": _on_card_seen,
+    "payment_method.automatically_updated": _on_card_seen,
 }

@@ -15,6 +15,9 @@ from crm.payments.services.emails import manage_gift_link_send
 
 SALT = "crm.stripe.manage-gift"
 LINK_MAX_AGE_SECONDS = 2 * 3600
+# The link in a failed-payment email must still work at the last reminder (day 7) and a few days
+# after, while Stripe keeps retrying; it is still one-time.
+CARD_UPDATE_LINK_MAX_AGE_SECONDS = 10 * 86400
 
 
 class ManageGiftLinkInvalid(Exception):
@@ -36,8 +39,22 @@ def manage_gift_member(*, email: str) -> Donor | None:
     return donor
 
 
-def manage_gift_token_make(*, donor: Donor) -> str:
-    return _signer().sign_object({"d": donor.pk, "n": secrets.token_urlsafe(16)})
+def manage_gift_token_make(*, donor: Donor, card_update: bool = False) -> str:
+    """A one-time link's token; ``card_update`` links (failed-payment emails) live longer."""
+    data = {"d": donor.pk, "n": secrets.token_urlsafe(16)}
+    if card_update:
+        data["r"] = 1
+    return _signer().sign_object(data)
+
+
+def _token_data(token: str) -> dict:
+    try:
+        return _signer().unsign_object(token, max_age=LINK_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        data = _signer().unsign_object(token, max_age=CARD_UPDATE_LINK_MAX_AGE_SECONDS)
+        if not data.get("r"):
+            raise
+        return data
 
 
 def manage_gift_link_request(*, email: str, build_url) -> bool:
@@ -54,7 +71,7 @@ def manage_gift_link_request(*, email: str, build_url) -> bool:
 def manage_gift_token_check(*, token: str) -> Donor:
     """The donor a link was made for; raises ManageGiftLinkInvalid. Does not use the link up."""
     try:
-        data = _signer().unsign_object(token, max_age=LINK_MAX_AGE_SECONDS)
+        data = _token_data(token)
     except signing.BadSignature as exc:  # includes SignatureExpired
         raise ManageGiftLinkInvalid(str(exc)) from exc
     if ManageGiftLinkUse.objects.filter(token_id=data["n"]).exists():
@@ -68,7 +85,7 @@ def manage_gift_token_check(*, token: str) -> Donor:
 def manage_gift_portal_open(*, token: str, return_url: str, locale: str) -> str:
     """Use the link up and return the URL of a fresh Stripe Customer Portal session."""
     donor = manage_gift_token_check(token=token)
-    nonce = _signer().unsign_object(token, max_age=LINK_MAX_AGE_SECONDS)["n"]
+    nonce = _token_data(token)["n"]
     try:
         with transaction.atomic():
             ManageGiftLinkUse.objects.create(token_id=nonce, donor_id_used=donor.pk)

@@ -18,6 +18,7 @@ from crm.payments.signals import first_gift_recorded, membership_ended, subscrip
 logger = logging.getLogger(__name__)
 
 Status = RecurringDonation.Status
+Interval = RecurringDonation.Interval
 
 # Stripe's subscription statuses in the CRM's words.
 SUBSCRIPTION_STATUSES: dict[str, str] = {
@@ -142,8 +143,37 @@ def _clock_allows(*, subscription_id: str, event: StripeEvent) -> bool:
     return True
 
 
+def stripe_interval(obj: dict[str, Any]) -> str:
+    """month or year, from what a Stripe subscription, invoice or checkout session carries.
+
+    A subscription names its price's interval; an invoice line has its period; a checkout session
+    only has our metadata (the donation page writes ``frequency`` there and on the subscription).
+    """
+    items = (obj.get("items") or {}).get("data") or []
+    recurring = ((items[0].get("price") or {}).get("recurring") or {}) if items else {}
+    if recurring.get("interval"):
+        return Interval.YEAR if recurring["interval"] == "year" else Interval.MONTH
+    details = (obj.get("parent") or {}).get("subscription_details") or {}
+    metadata = obj.get("metadata") or details.get("metadata") or {}
+    if metadata.get("frequency") in ("monthly", "yearly"):
+        return Interval.YEAR if metadata["frequency"] == "yearly" else Interval.MONTH
+    lines = (obj.get("lines") or {}).get("data") or []
+    period = (lines[0].get("period") or {}) if lines else {}
+    # A yearly period is ~365 days, a monthly one 28-31: anything over two months is yearly.
+    if period.get("end") and period.get("start") and period["end"] - period["start"] > 60 * 86400:
+        return Interval.YEAR
+    return Interval.MONTH
+
+
 def _recurring_for(
-    *, subscription_id: str, donor: Donor, amount: int, currency: str, started_at: dt.datetime, status: str
+    *,
+    subscription_id: str,
+    donor: Donor,
+    amount: int,
+    currency: str,
+    started_at: dt.datetime,
+    status: str,
+    interval: str = "month",
 ) -> tuple[RecurringDonation, bool]:
     # Locked as it is read (FOR UPDATE on PostgreSQL): the caller changes its status next.
     recurring, created = RecurringDonation.objects.select_for_update().get_or_create(
@@ -152,7 +182,7 @@ def _recurring_for(
             "donor": donor,
             "amount": amount,
             "currency": currency.upper(),
-            "interval": RecurringDonation.Interval.MONTH,
+            "interval": interval,
             "status": status,
             "started_at": started_at,
         },

@@ -258,8 +258,10 @@ def receipt_delivery_choose(*, donor: Donor, delivery: str) -> Donor:
 
 
 def donor_gifts(*, donor: Donor) -> QuerySet[Donation]:
-    return donor.donations.filter(status__in=[Donation.Status.SUCCEEDED, Donation.Status.REFUNDED]).order_by(
-        "-received_at", "-pk"
+    return (
+        donor.donations.filter(status__in=[Donation.Status.SUCCEEDED, Donation.Status.REFUNDED])
+        .select_related("recurring_donation")
+        .order_by("-received_at", "-pk")
     )
 
 

@@ -37,7 +37,11 @@ PERSONAL_THANKS_WITHIN = datetime.timedelta(hours=72)
 
 
 def _purpose(donation: Donation) -> str:
-    return Receipt.Purpose.MONTHLY if donation.recurring_donation_id else Receipt.Purpose.GIFT
+    if not donation.recurring_donation_id:
+        return Receipt.Purpose.GIFT
+    # 年会費 for a yearly membership's gift, 月額会費 for a monthly one.
+    yearly = donation.recurring_donation.interval == "year"
+    return Receipt.Purpose.YEARLY if yearly else Receipt.Purpose.MONTHLY
 
 
 @transaction.atomic
@@ -187,7 +191,9 @@ def gifts_acknowledge(*, now: datetime.datetime | None = None) -> dict[str, int]
     counts = {"receipts": 0, "emails": 0, "personal_thanks": 0}
     for donation_id in list(new_gifts):
         with transaction.atomic():
-            donation = Donation.objects.select_related("donor__company").get(pk=donation_id)
+            donation = Donation.objects.select_related("donor__company", "recurring_donation").get(
+                pk=donation_id
+            )
             receipt = receipt_issue_for_gift(donation=donation, issued_on=timezone.localdate(now))
             counts["receipts"] += 1
             if _personal_thanks_open(donation=donation, large_from=config.large_gift_jpy):

@@ -57,17 +57,23 @@ def _issue_annual_statements(
         .filter(donor_id__in=[d for d in donor_ids if d not in have])
         .order_by("donor_id", "received_at", "pk")
         .values_list(
-            "donor_id", "received_at", "amount", "amount_refunded", "recurring_donation_id", "currency"
+            "donor_id",
+            "received_at",
+            "amount",
+            "amount_refunded",
+            "recurring_donation_id",
+            "currency",
+            "recurring_donation__interval",
         )
     )
-    for donor_id, received_at, amount, refunded, recurring_id, currency in gifts:
+    for donor_id, received_at, amount, refunded, recurring_id, currency, interval in gifts:
         if currency != "JPY":
             continue  # a statement in yen; other currencies keep their per-gift receipts
         lines.setdefault(donor_id, []).append(
             [
                 timezone.localdate(received_at).isoformat(),
                 amount - refunded,
-                "monthly" if recurring_id else "gift",
+                ("yearly" if interval == "year" else "monthly") if recurring_id else "gift",
             ]
         )
     if not lines:
@@ -80,7 +86,9 @@ def _issue_annual_statements(
         donor = donors[donor_id]
         name, to_company = receipt_recipient(donor)
         donor_lines = lines[donor_id]
-        monthly = all(line[2] == "monthly" for line in donor_lines)
+        # One 但し書き when every gift of the year had the same purpose, else ご寄付として.
+        purposes = {line[2] for line in donor_lines}
+        purpose = purposes.pop() if len(purposes) == 1 else Receipt.Purpose.GIFT
         statements.append(
             Receipt(
                 kind=Receipt.Kind.ANNUAL,
@@ -89,7 +97,7 @@ def _issue_annual_statements(
                 year=year,
                 amount=sum(line[1] for line in donor_lines),
                 currency="JPY",
-                purpose=Receipt.Purpose.MONTHLY if monthly else Receipt.Purpose.GIFT,
+                purpose=purpose,
                 lines=donor_lines,
                 issued_on=today,
                 recipient_name=name,

@@ -56,6 +56,7 @@ from crm.reports.selectors.periods import (
 from crm.reports.selectors.reports import (
     REPORT_RULES,
     FirstYear,
+    card_expiry,
     company_giving,
     first_year_retention,
     gifts_by_month_method,
@@ -85,6 +86,7 @@ __all__ = [
     "add_months",
     "as_date",
     "aware",
+    "card_expiry",
     "cohorts",
     "company_giving",
     "dashboard",

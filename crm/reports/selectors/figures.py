@@ -16,6 +16,7 @@ from crm.companies.models import PartnerCompany
 from crm.donors.models import Donor
 from crm.giving.models import Donation, DonorGiving
 from crm.giving.selectors import monthly_recurring_revenue
+from crm.payments.selectors import RecoveryMonth, recovery_by_month
 from crm.reports.selectors.membership import Cohort, MembershipMonth, cohorts, membership_months
 from crm.reports.selectors.periods import TIERS, Period, as_date, aware, month_start
 
@@ -205,11 +206,13 @@ class Dashboard:
     income: list[IncomeMonth]
     audience: dict[str, int]
     funnel: Funnel
+    # Failed renewals by the month they failed, and how many were paid after all (the recovery rate).
+    recovery: list[RecoveryMonth] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def dashboard(*, period: Period) -> Dashboard:
-    """Everything the dashboard page shows: 15 queries, whatever the data or the period."""
+    """Everything the dashboard page shows: 16 queries, whatever the data or the period."""
     return Dashboard(
         period=period,
         headline=headline(),
@@ -220,4 +223,14 @@ def dashboard(*, period: Period) -> Dashboard:
         income=income_months(period),
         audience=newsletter_audience(),
         funnel=facebook_funnel(),
+        recovery=recovery_months(period),
     )
+
+
+def recovery_months(period: Period) -> list[RecoveryMonth]:
+    """Every month of the period, those without a failed renewal too."""
+    found = {m.month: m for m in recovery_by_month(start=period.start_instant, end=period.tomorrow)}
+    return [
+        found.get(start) or RecoveryMonth(month=start, failed=0, recovered=0, lost=0)
+        for start in period.months
+    ]

@@ -6,11 +6,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from crm.companies.models import PartnerCompany
 from crm.giving.models import Donation, RecurringDonation
+from crm.payments.models import PaymentCard
 from crm.reports.selectors.membership import cohorts
 from crm.reports.selectors.periods import Period, Status, aware, month_start
 
@@ -29,8 +30,13 @@ REPORT_RULES: dict[str, list[dict[str, str]]] = {
     "lybunt": [_rule("lapsed", "last_year_not_this_year")],
     # Gave in some year before this one, not this year.
     "sybunt": [_rule("lapsed", "some_year_not_this_year")],
-    # A monthly gift whose last payment failed. Card expiry is not stored, so it is not a criterion.
-    "at_risk": [_rule("membership", "is", "past_due")],
+    # A monthly or yearly gift whose last payment failed, or whose card runs out this month or next.
+    "at_risk": [
+        {
+            "match": "any",
+            "rules": [_rule("membership", "is", "past_due"), _rule("card_expires", "within_next_months", 1)],
+        }
+    ],
     "top_donors": [_rule("lifetime_value", "gte", 1)],
     "top_companies": [_rule("company", "any")],
     "gifts_by_month": [],
@@ -50,7 +56,7 @@ def report_rule_tree(
     segment saved from it selects."""
     rules = [dict(r) for r in REPORT_RULES[report]]
     if min_lifetime:
-        rules = [r for r in rules if r["field"] != "lifetime_value"]
+        rules = [r for r in rules if r.get("field") != "lifetime_value"]
         rules.append(_rule("lifetime_value", "gte", min_lifetime))
     if language:
         rules.append(_rule("language", "is", language))
@@ -81,6 +87,15 @@ def past_due_since() -> Any:
         .values("donor")
         .annotate(at=Max("status_changed_at"))
         .values("at")[:1]
+    )
+
+
+def card_expiry() -> Any:
+    """The expiry (a date: the card's last month) of the card Stripe last showed for the donor."""
+    return Subquery(
+        PaymentCard.objects.filter(customer_id=OuterRef("stripe_customer_id"))
+        .annotate(expiry=F("exp_year") * 100 + F("exp_month"))
+        .values("expiry")[:1]
     )
 
 

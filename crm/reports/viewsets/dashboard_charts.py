@@ -54,7 +54,47 @@ def dashboard_charts(data: selectors.Dashboard) -> list[Chart]:
         *_movement_charts(data),
         *_giving_charts(data),
         *_audience_charts(data),
+        _recovery_chart(data),
     ]
+
+
+def _recovery_chart(data: selectors.Dashboard) -> Chart:
+    """Failed renewals and how many were recovered, by the month they failed."""
+    months = [format_month(m.month) for m in data.recovery]
+    rates = [round(m.rate * 100) if m.rate is not None else None for m in data.recovery]
+    return Chart(
+        slug="recovery",
+        title=gettext("Failed renewals recovered"),
+        note=gettext(
+            "Monthly and yearly renewals whose card payment failed, by the month of the failure: "
+            "recovered when paid later (Stripe's retry or a new card), lost when the gift ended "
+            "unpaid. Recovery rate = recovered / failed."
+        ),
+        headers=[
+            gettext("Month"),
+            gettext("Failed"),
+            gettext("Recovered"),
+            gettext("Lost"),
+            gettext("Still open"),
+            gettext("Recovery rate (%)"),
+        ],
+        rows=[
+            [label, m.failed, m.recovered, m.lost, m.open, rate]
+            for label, m, rate in zip(months, data.recovery, rates, strict=True)
+        ],
+        svg=charts.bars(
+            title=gettext("Failed renewals recovered"),
+            labels=months,
+            series=[
+                (gettext("Recovered"), [m.recovered for m in data.recovery]),
+                (gettext("Lost"), [m.lost for m in data.recovery]),
+                (gettext("Still open"), [m.open for m in data.recovery]),
+            ],
+            x_title=gettext("Month"),
+            y_title=gettext("Failed renewals"),
+            stacked=True,
+        ),
+    )
 
 
 def _membership_charts(data: selectors.Dashboard) -> list[Chart]:

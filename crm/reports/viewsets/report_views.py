@@ -201,23 +201,40 @@ class SybuntReport(DonorReport):
     description = _("Donors who gave in some earlier year but not this year, most valuable first.")
 
 
+def _card_expiry_text(donor) -> str:
+    """202701 -> "01/2027", as the card shows it; blank when no card is known."""
+    expiry = getattr(donor, "card_expiry", None)
+    return f"{expiry % 100:02d}/{expiry // 100}" if expiry else ""
+
+
 class AtRiskReport(DonorReport):
     slug = "at_risk"
     page_title = _("Members at risk")
     description = _(
-        "Monthly members whose last payment failed (past due). Card expiry dates are not stored in "
-        "the CRM, so cards about to expire are not listed here."
+        "Monthly and yearly members whose last payment failed (past due), and members whose card "
+        "expires this month or next (their next renewal will fail without a new card). The failed "
+        "payments themselves, with Stripe's next retry and the emails sent, are under "
+        "CRM → Failed payments."
     )
     columns = [
         *DONOR_COLUMNS[:2],
         DateColumn("past_due_since", label=_("Past due since")),
+        Column("card_expiry", label=_("Card expires"), accessor=_card_expiry_text),
         *DONOR_COLUMNS[2:],
     ]
-    list_export = [*DonorReport.list_export, "past_due_since"]
-    export_headings = {**DonorReport.export_headings, "past_due_since": _("Past due since")}
+    list_export = [*DonorReport.list_export, "past_due_since", "card_expiry"]
+    export_headings = {
+        **DonorReport.export_headings,
+        "past_due_since": _("Past due since"),
+        "card_expiry": _("Card expires (YYYYMM)"),
+    }
 
     def get_queryset(self):
-        return super().get_queryset().annotate(past_due_since=selectors.past_due_since())
+        return (
+            super()
+            .get_queryset()
+            .annotate(past_due_since=selectors.past_due_since(), card_expiry=selectors.card_expiry())
+        )
 
 
 class TopDonorsReport(DonorReport):
@@ -404,7 +421,10 @@ def save_segment(request, report: str):
         slug=slug[:100],
         description=str(view_class.description),
         match=tree["match"],
-        rules=[{"type": "rule", "value": rule} for rule in tree["rules"]],
+        rules=[
+            {"type": "group", "value": rule} if "rules" in rule else {"type": "rule", "value": rule}
+            for rule in tree["rules"]
+        ],
         # Pushing makes Mailchimp tags: the fundraiser decides on the segment's page.
         push_to_mailchimp=False,
         created_by=request.user,

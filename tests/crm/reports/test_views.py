@@ -44,12 +44,22 @@ def test_dashboard_page_draws_every_chart_with_its_numbers(client, fundraiser, f
     response = client.get("/admin/crm/reports/?start=2025-10&end=2026-03")
     assert response.status_code == 200
     html = response.content.decode()
-    for chart in ["members", "mrr", "movement", "cohorts", "tiers", "income", "audience", "facebook"]:
+    for chart in [
+        "members",
+        "mrr",
+        "movement",
+        "cohorts",
+        "tiers",
+        "income",
+        "audience",
+        "facebook",
+        "recovery",
+    ]:
         assert f'data-chart="{chart}"' in html
         assert f"/admin/crm/reports/chart/{chart}.csv?start=2025-10&amp;end=2026-03" in html
-    # pygal's SVG: seven charts (the cohort table is a table), month labels and values printed,
+    # pygal's SVG: eight charts (the cohort table is a table), month labels and values printed,
     # and no script from a CDN.
-    assert html.count('class="pygal-chart"') == 7
+    assert html.count('class="pygal-chart"') == 8
     assert "2025-10" in html and "¥19,000" in html
     charts_html = html.split('class="crm-reports__toc"')[1]
     assert "kozea.github.io" not in charts_html and "<script" not in charts_html
