@@ -204,6 +204,11 @@ def load_crm_demo(*, stdout=None) -> None:
 
     load_receipts_demo(as_of=as_of, domain=DEMO_DOMAIN)
 
+    # Bank transfers (crm/banktransfers): a posted batch, and a statement waiting for review.
+    from crm.banktransfers.demo import load_banktransfers_demo
+
+    load_banktransfers_demo(as_of=as_of, domain=DEMO_DOMAIN)
+
     if stdout is not None:
         stdout.write(
             f"CRM demo: {len(donors)} donors added ({len(existing)} already there), "
