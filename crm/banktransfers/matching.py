@@ -41,13 +41,13 @@ FUZZY_SCORE = 88
 def reading_key(value: str) -> str:
     """The comparable form of a reading: ﾔﾏﾀﾞ ﾀﾛｳ, やまだ たろう and ヤマダ・タロー all give ヤマダタロウ-ish
     keys (long vowels are dropped on both sides, since banks cannot write ー)."""
-    text = normalise_kana(value).upper()
+    text = normalise_kana(value).upper().translate(_SMALL)
     text = _LEGAL_WORDS.sub("", text)
     text = _DROPPED.sub("", text)
     text = _LEGAL_PREFIX.sub("", text)
     text = _LEGAL_SUFFIX.sub("", text)
     text = _LEGAL_MIDDLE.sub("", text)
-    return text.translate(_SMALL).replace("(", "").replace(")", "")
+    return text.replace("(", "").replace(")", "")
 
 
 def split_remitter(remitter: str) -> tuple[int | None, str]:
