@@ -38,7 +38,9 @@ def _donor(family, given, **kwargs):
     return DonorFactory(family_name_kana=family, given_name_kana=given, **kwargs)
 
 
-def test_batch_posts_bank_transfers_with_receipts_and_summaries(django_capture_on_commit_callbacks, mailoutbox):
+def test_batch_posts_bank_transfers_with_receipts_and_summaries(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     by_email = _donor("ヤマダ", "タロウ", receipt_delivery="email")
     by_post = _donor("サトウ", "ハナコ", receipt_delivery="post")
     rows = [
