@@ -136,6 +136,7 @@ class BatchNewView(BankTransferBase):
 
 
 class BatchView(BankTransferBase):
+    model = GiftBatch  # the admin crawl opens a row of it
     template_name = "crm/banktransfers/batch.html"
 
     def get(self, request, pk):
@@ -149,6 +150,7 @@ class BatchView(BankTransferBase):
 class StatementView(BankTransferBase):
     """Progress while matching; then matched / probable / unmatched lines to review and post."""
 
+    model = BankStatement  # the admin crawl opens a row of it
     template_name = "crm/banktransfers/statement.html"
 
     def get(self, request, pk):
