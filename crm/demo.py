@@ -199,15 +199,16 @@ def load_crm_demo(*, stdout=None) -> None:
     load_mailings_demo(as_of=as_of, segment=members_segment())
     load_events_demo(as_of=as_of)
 
+    # Bank transfers (crm/banktransfers): a posted batch, and a statement waiting for review. Before
+    # the receipts' demo, whose print batch then takes the batch's receipts by post on the first load.
+    from crm.banktransfers.demo import load_banktransfers_demo
+
+    load_banktransfers_demo(as_of=as_of, domain=DEMO_DOMAIN)
+
     # Receipts and thanks (crm/receipts): last year's statements, recent receipts, the thank-you queue.
     from crm.receipts.demo import load_receipts_demo
 
     load_receipts_demo(as_of=as_of, domain=DEMO_DOMAIN)
-
-    # Bank transfers (crm/banktransfers): a posted batch, and a statement waiting for review.
-    from crm.banktransfers.demo import load_banktransfers_demo
-
-    load_banktransfers_demo(as_of=as_of, domain=DEMO_DOMAIN)
 
     if stdout is not None:
         stdout.write(
@@ -440,11 +441,7 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
                 )  # fmt: skip
             continue
         status = {"member": "active", "lapsed": "canceled", "past_due": "past_due"}[kind]
-        ended = (
-            joined + dt.timedelta(days=int(30 + r * (as_of - joined).days))
-            if kind == "lapsed"
-            else None
-        )
+        ended = joined + dt.timedelta(days=int(30 + r * (as_of - joined).days)) if kind == "lapsed" else None
         ended = min(ended, as_of) if ended else None
         membership = RecurringDonation(
             donor=donor,
@@ -452,8 +449,7 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
             status=status,
             started_at=joined,
             canceled_at=ended,
-            status_changed_at=ended
-            or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
+            status_changed_at=ended or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
         )
         memberships.append((membership, donor))
     RecurringDonation.objects.bulk_create([m for m, _d in memberships])
