@@ -44,7 +44,9 @@ def statement(client, fundraiser, yamada, django_capture_on_commit_callbacks):
     data = zengin_statement(credits=[(NOW.date(), 10000, "ﾔﾏﾀﾞ ﾀﾛｳ"), (NOW.date(), 7000, "ﾀﾅｶ ﾉﾎﾞﾙ")])
     # After commit, the matching task is queued (and run at once by the tests' task backend).
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("bank_transfers:index"), {"file": SimpleUploadedFile("meisai.txt", data)})
+        response = client.post(
+            reverse("bank_transfers:index"), {"file": SimpleUploadedFile("meisai.txt", data)}
+        )
     statement = BankStatement.objects.get()
     assert response["Location"] == reverse("bank_transfers:statement", args=[statement.pk])
     return statement
