@@ -39,7 +39,7 @@ class GiftRowForm(forms.Form):
         label=_("Donor"),
         max_length=200,
         help_text=_("Number (#123), email, or name in kanji, kana or romaji."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "donor-choices", "data-donor-find": ""}),
     )
     amount = forms.CharField(
         label=_("Amount (yen)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})

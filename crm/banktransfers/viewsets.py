@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -135,6 +136,14 @@ class BatchNewView(BankTransferBase):
         return self.render_to_response(context)
 
 
+class DonorFindView(BankTransferBase):
+    """The batch form's suggestions as a fundraiser types a donor (crm/static/crm/banktransfers.js)."""
+
+    def get(self, request):
+        donors = donors_find(request.GET.get("q", "")[:100])
+        return JsonResponse({"results": [{"value": f"#{d.pk}", "label": donor_label(d)} for d in donors]})
+
+
 class BatchView(BankTransferBase):
     model = GiftBatch  # the admin crawl opens a row of it
     template_name = "crm/banktransfers/batch.html"
@@ -238,6 +247,7 @@ class BankTransferViewSet(ViewSet):
         return [
             path("", IndexView.as_view(), name="index"),
             path("batches/new/", BatchNewView.as_view(), name="batch_new"),
+            path("donors/", DonorFindView.as_view(), name="donor_find"),
             path("batches/<int:pk>/", BatchView.as_view(), name="batch"),
             path("statements/<uuid:pk>/", StatementView.as_view(), name="statement"),
         ]

@@ -53,7 +53,11 @@ def statement(client, fundraiser, yamada, django_capture_on_commit_callbacks):
 
 
 def _urls(statement=None, batch=None):
-    urls = [reverse("bank_transfers:index"), reverse("bank_transfers:batch_new")]
+    urls = [
+        reverse("bank_transfers:index"),
+        reverse("bank_transfers:batch_new"),
+        reverse("bank_transfers:donor_find") + "?q=ヤマダ",
+    ]
     if statement is not None:
         urls.append(reverse("bank_transfers:statement", args=[statement.pk]))
     if batch is not None:
@@ -191,3 +195,14 @@ def test_bad_upload_is_named(client, fundraiser):
     )
     assert response.status_code == 200 and "remitter column" in response.content.decode()
     assert not BankStatement.objects.exists()
+
+
+def test_donor_suggestions_as_the_fundraiser_types(client, fundraiser, yamada):
+    client.force_login(fundraiser)
+    for query in ("やまだ", "yamada", yamada.email, f"#{yamada.pk}"):
+        found = client.get(reverse("bank_transfers:donor_find"), {"q": query}).json()["results"]
+        assert found == [{"value": f"#{yamada.pk}", "label": f"#{yamada.pk} 山田 太郎 (ヤマダ タロウ)"}], (
+            query
+        )
+    page = client.get(reverse("bank_transfers:batch_new")).content.decode()
+    assert 'list="donor-choices"' in page and "crm/banktransfers.js" in page
