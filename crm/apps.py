@@ -35,6 +35,9 @@ class CrmConfig(AppConfig):
 
     def connect_receivers(self):
         # Imported here, not at the top: models and the modules that use them load once apps are ready.
+        from crm.banktransfers import receivers as banktransfers
+        from crm.banktransfers.models import BankStatement
+        from crm.banktransfers.signals import statement_uploaded
         from crm.community import receivers as community
         from crm.community.models import FacebookGroupInvitation
         from crm.donors.models import Donor
@@ -101,6 +104,9 @@ class CrmConfig(AppConfig):
         )
         post_save.connect(mailings.donor_erased_receiver, sender=Donor, dispatch_uid="crm.mailings.erased")
 
+        statement_uploaded.connect(
+            banktransfers.statement_match_queue, sender=BankStatement, dispatch_uid="crm.statement_match"
+        )
         receipt_signals.receipt_email_due.connect(
             receipts.receipt_email_queue, sender=Receipt, dispatch_uid="crm.receipt_email"
         )

@@ -205,6 +205,12 @@ def load_crm_demo(*, stdout=None) -> None:
 
     load_payments_demo(as_of=as_of, domain=DEMO_DOMAIN)
 
+    # Bank transfers (crm/banktransfers): a posted batch, and a statement waiting for review. Before
+    # the receipts' demo, whose print batch then takes the batch's receipts by post on the first load.
+    from crm.banktransfers.demo import load_banktransfers_demo
+
+    load_banktransfers_demo(as_of=as_of, domain=DEMO_DOMAIN)
+
     # Receipts and thanks (crm/receipts): last year's statements, recent receipts, the thank-you queue.
     load_receipts_demo(as_of=as_of, domain=DEMO_DOMAIN)
 

@@ -69,7 +69,8 @@ def ensure_staff_groups() -> dict[str, Group]:
     access_admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
 
     communications, _ = Group.objects.get_or_create(name=COMMUNICATIONS)
-    comms_perms = {*access_admin, *_snippet_permissions()}
+    # The donation page's bank account (振込先) is site content: a setting Communications edits.
+    comms_perms = {*access_admin, *_snippet_permissions(), *_permissions("home", "banktransferaccount")}
     # Anything CRM a past version or a careless edit granted goes: the CRM is not theirs.
     communications.permissions.remove(*communications.permissions.filter(content_type__app_label="crm"))
     communications.permissions.add(*comms_perms)

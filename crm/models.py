@@ -1,6 +1,7 @@
 """The CRM's tables, by name. Each feature keeps its models in crm/<feature>/models.py; Django loads
 this module for the `crm` app, so every model is listed here (a new one is added by hand)."""
 
+from crm.banktransfers.models import BankStatement, GiftBatch, GiftBatchEntry, StatementLine
 from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitationEvent, FacebookGroupSettings
 from crm.companies.models import PartnerCompany
 from crm.donors.models import ConsentChange, Donor, DonorEmailHistory, TaggedDonor, normalise_email
@@ -32,6 +33,7 @@ from crm.segments.models import Segment
 
 __all__ = [
     "AnnualReceiptRun",
+    "BankStatement",
     "CardExpiryReminder",
     "ConsentChange",
     "Donation",
@@ -46,6 +48,8 @@ __all__ = [
     "FacebookGroupInvitation",
     "FacebookGroupInvitationEvent",
     "FacebookGroupSettings",
+    "GiftBatch",
+    "GiftBatchEntry",
     "Interaction",
     "MailchimpMemberState",
     "MailchimpSyncRun",
@@ -66,6 +70,7 @@ __all__ = [
     "RecurringDonationChange",
     "ReturnedMail",
     "Segment",
+    "StatementLine",
     "StripeEvent",
     "StripeSubscriptionClock",
     "TaggedDonor",

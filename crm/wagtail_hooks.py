@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from crm.banktransfers.viewsets import BankTransferViewSet
 from crm.community.services.invitations import LOG_ACTIONS as FACEBOOK_GROUP_LOG_ACTIONS
 from crm.community.viewsets import QUEUES, FacebookGroupInvitationViewSet, InvitationQueueViewSet
 from crm.companies.viewsets import PartnerCompanyViewSet
@@ -50,6 +51,7 @@ class CRMViewSetGroup(ModelViewSetGroup):
         SegmentViewSet("crm_segment", url_prefix="crm/segments", push_view=segment_push_view),
         MailchimpSyncRunViewSet("crm_mailchimp_sync_run", url_prefix="crm/mailchimp-sync-log"),
         DonorImportViewSet(),
+        BankTransferViewSet(),
         StripeEventViewSet(),
         ReportsViewSet(),
     )

@@ -34,6 +34,7 @@ class HomeConfig(AppConfig):
         shown = [
             *page_models,
             *(apps.get_model("home", name) for name in SNIPPETS),
+            apps.get_model("home", "BankTransferAccount"),  # the donation page's 振込先
             apps.get_model("crm", "PartnerCompany"),
             get_image_model(),
             Site,

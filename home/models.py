@@ -33,6 +33,7 @@ from home.blocks import (
 from home.donation import donation_checkout, parse_yen
 from home.images import prefetch_renditions
 from home.snippets import FAQ, Award, MediaMention, Testimonial
+from home.transfer_account import BankTransferAccount  # noqa: F401  (a setting: Django finds models through this module)
 
 __all__ = [
     "FAQ",

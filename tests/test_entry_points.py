@@ -12,6 +12,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.module_loading import import_string
 
 URL_NAMES = [
+    "bank_transfers:batch",
+    "bank_transfers:batch_new",
+    "bank_transfers:donor_find",
+    "bank_transfers:index",
+    "bank_transfers:statement",
     "campaign_page",
     "crm_company:add",
     "crm_company:copy",

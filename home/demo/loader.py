@@ -644,6 +644,25 @@ def site_pages_ensure(
 
 
 # ---------------------------------------------------------------------------------------------
+def bank_account_ensure(*, report: LoadReport) -> None:
+    """The donation page's 振込先: an invented account, marked as an example on the page."""
+    from home.transfer_account import BankTransferAccount
+
+    account = BankTransferAccount.load()
+    if account.account_number:
+        return  # filled in already (perhaps with the real account): leave it
+    account.show_on_donation_page = True
+    account.bank_code, account.branch_code = "0001", "210"
+    account.bank_name_en, account.branch_name_en = "Mizuho Bank", "Shibuya Branch"
+    account.account_number = "1234567"
+    account.holder_kana = "トクヒ）ウエルジー"
+    account.holder_name = "特定非営利活動法人WELgee(例)"
+    account.is_example = True
+    account.full_clean()  # fills the Japanese bank and branch names from zengin-code
+    account.save()
+    report.count("bank transfer details")
+
+
 # Entry points
 # ---------------------------------------------------------------------------------------------
 
@@ -656,6 +675,7 @@ def demo_site_load(*, refresh: bool = False) -> LoadReport:
         images = images_ensure(report=report)
         snippets = snippets_ensure(locales=locales, images=images, report=report)
         partners_ensure(images=images, report=report)
+        bank_account_ensure(report=report)
         site_pages_ensure(locales=locales, images=images, snippets=snippets, refresh=refresh, report=report)
     return report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -170,18 +171,23 @@ def _enqueue_email(receipt_id: int) -> None:
 # --- new gifts: receipt, thanks, personal thanks ------------------------------------------------------------
 
 
-def gifts_acknowledge(*, now: datetime.datetime | None = None) -> dict[str, int]:
+def gifts_acknowledge(
+    *, now: datetime.datetime | None = None, donation_ids: Iterable[int] | None = None
+) -> dict[str, int]:
     """Give every new gift its receipt (sent as the donor chose), its thank-you status and, for a first
-    or large gift, a personal thank-you within 72 hours. Safe to run any number of times."""
+    or large gift, a personal thank-you within 72 hours. Safe to run any number of times.
+
+    `donation_ids`: just these gifts, whenever received (a batch of bank transfers entered late is
+    still new to the donor), right away rather than at the next scheduled run.
+    """
     now = now or timezone.now()
     config = receipt_settings()
     receipts = Receipt.objects.filter(donation=OuterRef("pk"), kind=Receipt.Kind.GIFT)
+    chosen = (
+        Q(received_at__gte=now - NEW_GIFT_WINDOW) if donation_ids is None else Q(pk__in=list(donation_ids))
+    )
     new_gifts = (
-        Donation.objects.filter(
-            status=Donation.Status.SUCCEEDED,
-            received_at__gte=now - NEW_GIFT_WINDOW,
-            received_at__lte=now,
-        )
+        Donation.objects.filter(chosen, status=Donation.Status.SUCCEEDED, received_at__lte=now)
         .exclude(thank_you_status="")
         .filter(~Exists(receipts))
         .filter(amount__gt=F("amount_refunded"))

@@ -1,0 +1,21 @@
+"""Every write of bank transfers: posting a batch of gifts, and a statement's upload, matching,
+review and posting. Modules: batches, statements."""
+
+from crm.banktransfers.services.batches import BatchError, BatchRow, gift_batch_post, received_at_for
+from crm.banktransfers.services.statements import (
+    statement_decide,
+    statement_match,
+    statement_post,
+    statement_upload,
+)
+
+__all__ = [
+    "BatchError",
+    "BatchRow",
+    "gift_batch_post",
+    "received_at_for",
+    "statement_decide",
+    "statement_match",
+    "statement_post",
+    "statement_upload",
+]
