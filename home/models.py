@@ -32,6 +32,7 @@ from home.blocks import (
 )
 from home.donation import donation_checkout, parse_yen
 from home.images import prefetch_renditions
+from home.restrictions import ViewRestrictionsInOneQueryMixin
 from home.snippets import FAQ, Award, MediaMention, Testimonial
 
 __all__ = [
@@ -74,7 +75,7 @@ class SeoMixin:
         return getattr(self, "hero_image", None)
 
 
-class HomePage(SeoMixin, Page):
+class HomePage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """The campaign page: "あなたもWELgeeファミリーになりませんか?". One per language."""
 
     body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True, use_json_field=True)
@@ -141,7 +142,7 @@ class HomePage(SeoMixin, Page):
         prefetch_renditions(images, HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
 
 
-class StoryIndexPage(SeoMixin, Page):
+class StoryIndexPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """Stories of the people WELgee walks alongside, newest first, filterable by tag."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -184,25 +185,32 @@ class StoryIndexPage(SeoMixin, Page):
 
 
 class StoryRegionTag(TaggedItemBase):
-    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items")
+    content_object = ParentalKey(
+        "home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items"
+    )
 
 
 class StoryTopicTag(TaggedItemBase):
-    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
+    content_object = ParentalKey(
+        "home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items"
+    )
 
 
 def _today() -> datetime.date:
     return timezone.localdate()
 
 
-class StoryPage(SeoMixin, Page):
+class StoryPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """One person's story, e.g. R's journey from Afghanistan to an engineering job in Japan."""
 
     intro = models.TextField(_("intro"), blank=True)
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("hero image"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # An image has one description; translated pages need the picture described in their language.
     hero_image_alt = models.CharField(
@@ -262,7 +270,7 @@ class StoryPage(SeoMixin, Page):
         return self.hero_image.default_alt_text if self.hero_image else ""
 
 
-class StandardPage(SeoMixin, Page):
+class StandardPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """A plain content page: about us, privacy policy, corporate giving."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -281,7 +289,7 @@ class StandardPage(SeoMixin, Page):
         return self.intro
 
 
-class DonationPage(SeoMixin, Page):
+class DonationPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """Where a visitor chooses an amount and gives monthly or once.
 
     A plain server-side form: GET renders it, POST goes to Stripe Checkout (home/donation.py).
@@ -292,9 +300,14 @@ class DonationPage(SeoMixin, Page):
         ONCE = "once", _("Once")
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
-    tiers = StreamField(DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True)
+    tiers = StreamField(
+        DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True
+    )
     default_frequency = models.CharField(
-        _("frequency selected by default"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+        _("frequency selected by default"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
     )
     min_amount_jpy = models.PositiveIntegerField(_("minimum amount (yen)"), default=500)
     max_amount_jpy = models.PositiveIntegerField(_("maximum amount (yen)"), default=1_000_000)
