@@ -19,7 +19,7 @@ def fake_cdn():
     purged: list[tuple[str, str]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+        def do_PURGE(self):
             purged.append((self.headers["Host"], self.path))
             self.send_response(200)
             self.end_headers()
