@@ -109,7 +109,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## every benchmark, one JSON line each (`make bench BENCH=campaign_throughput` for one)
+## every benchmark, one JSON line each (`make bench BENCH=site_throughput` for one)
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH)
 
