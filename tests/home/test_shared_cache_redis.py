@@ -21,8 +21,6 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from home import cache as page_cache
-
 pytestmark = pytest.mark.django_db
 
 REDIS = ("127.0.0.1", 6379)
