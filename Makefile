@@ -114,7 +114,7 @@ bench: install-dev
 	$(BIN)/python -m bench $(BENCH)
 
 docker-build:
-	docker build -t welgee-site:latest .
+	docker build --build-arg RELEASE_ID=$$(git rev-parse HEAD 2>/dev/null) -t welgee-site:latest .
 
 docker-up:
 	docker compose up --build
