@@ -161,7 +161,9 @@ def _mixed_load(base: str, urls: dict[tuple[str, str], str], knobs: dict) -> dic
         "total_rps": round(sum(load.rps for load in results.values()), 1),
         "errors": sum(load.errors for load in results.values()),
         # [rps, p95 ms, errors] per URL
-        "per_url": {name: [round(load.rps, 1), load.p95_ms, load.errors] for name, load in sorted(results.items())},
+        "per_url": {
+            name: [round(load.rps, 1), load.p95_ms, load.errors] for name, load in sorted(results.items())
+        },
         "tool": next(iter(results.values())).tool,
     }
 

@@ -209,7 +209,11 @@ def python_load(url: str, seconds: int, connections: int, *, expect_status: int 
         conn = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
         while time.monotonic() < deadline:
             try:
-                conn.request("GET", target.path + (f"?{target.query}" if target.query else ""), headers={"Accept-Language": "ja"})
+                conn.request(
+                    "GET",
+                    target.path + (f"?{target.query}" if target.query else ""),
+                    headers={"Accept-Language": "ja"},
+                )
                 response = conn.getresponse()
                 response.read()
                 if response.status != expect_status:

@@ -48,7 +48,9 @@ def stream(total: int, duplicate_share: float, seed: int = 11) -> tuple[list[byt
     fake.base_url = "http://fake-stripe.invalid"  # events are made in-process, no HTTP
     distinct = max(1, round(total * (1 - duplicate_share)))
     # The shared generator also re-sends a few on its own; keep its events unique so the share is ours.
-    events = list({event["id"]: event for event in _event_stream(fake, distinct * 2, rng)}.values())[:distinct]
+    events = list({event["id"]: event for event in _event_stream(fake, distinct * 2, rng)}.values())[
+        :distinct
+    ]
     bodies = [json.dumps(event).encode() for event in events]
     deliveries = list(bodies)
     while len(deliveries) < total:
@@ -117,7 +119,16 @@ def deliver(base: str, bodies: list[bytes], rate: float) -> dict:
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--no-reload",
+        "--interval",
+        "0.2",
+    ]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=site_server.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -129,7 +140,9 @@ def drain_and_count(env: dict[str, str], worker: subprocess.Popen[bytes]) -> dic
         worker.wait(timeout=30)
     except subprocess.TimeoutExpired:
         worker.kill()
-    drained = site_server.manage(env, "db_worker", "--queue-name", "*", "--batch", "--no-reload", timeout=1800)
+    drained = site_server.manage(
+        env, "db_worker", "--queue-name", "*", "--batch", "--no-reload", timeout=1800
+    )
     if drained.returncode != 0:
         raise RuntimeError(f"db_worker --batch failed:\n{drained.stderr[-3000:]}")
     counted = site_server.manage(env, "shell", "-c", _COUNT_SCRIPT)
@@ -139,7 +152,9 @@ def drain_and_count(env: dict[str, str], worker: subprocess.Popen[bytes]) -> dic
     return json.loads(line.removeprefix("COUNTS "))
 
 
-def run(env: dict[str, str], base: str, *, seconds: int, rate: float, duplicate_share: float, log: Path) -> dict:
+def run(
+    env: dict[str, str], base: str, *, seconds: int, rate: float, duplicate_share: float, log: Path
+) -> dict:
     bodies, distinct = stream(round(seconds * rate), duplicate_share)
     worker = start_worker(env, log)
     try:

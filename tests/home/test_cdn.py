@@ -31,7 +31,9 @@ def fake_cdn():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     location = f"http://127.0.0.1:{server.server_address[1]}"
-    backends = {"http": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": location}}
+    backends = {
+        "http": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": location}
+    }
     with override_settings(WAGTAILFRONTENDCACHE=backends):
         yield purged
     server.shutdown()
@@ -44,7 +46,11 @@ def test_the_cdn_is_configured_from_the_environment(monkeypatch):
     monkeypatch.setenv("CDN_MAX_AGE", "120")
     monkeypatch.setenv("RELEASE_ID", "v2026.12.03")
     env = load_env()
-    assert (env.cdn_purge_url, env.cdn_cloudflare_zone_id, env.cdn_max_age) == ("http://varnish:6081", "zone", 120)
+    assert (env.cdn_purge_url, env.cdn_cloudflare_zone_id, env.cdn_max_age) == (
+        "http://varnish:6081",
+        "zone",
+        120,
+    )
     assert env.release_id == "v2026.12.03"
 
 
