@@ -43,6 +43,10 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret-$(date +%s) ALLOWED_HOSTS=localho
  && mkdir -p /app/media /app/private-media \
  && chown -R app:app /app/static /app/media /app/private-media
 USER app
+# Last, so a new commit rebuilds no earlier layer.
+# `docker build --build-arg RELEASE_ID=$(git rev-parse HEAD)`: keys the page cache (docs/deploy.md).
+ARG RELEASE_ID=""
+ENV RELEASE_ID=${RELEASE_ID}
 EXPOSE 8000
 # /healthz as the load balancer asks it (database and cache; JSON; answered before host checks).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD \

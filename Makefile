@@ -109,12 +109,12 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## every benchmark, one JSON line each (`make bench BENCH=campaign_throughput` for one)
+## every benchmark, one JSON line each (`make bench BENCH=site_throughput` for one)
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH)
 
 docker-build:
-	docker build -t welgee-site:latest .
+	docker build --build-arg RELEASE_ID=$$(git rev-parse HEAD 2>/dev/null) -t welgee-site:latest .
 
 docker-up:
 	docker compose up --build

@@ -16,3 +16,5 @@ MEDIA_ROOT = _BENCH_DIR / "media"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# A throwaway loopback site that exists to be measured with the demo content; never deployed.
+DEMO_DATA_ALLOWED = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
@@ -91,6 +92,17 @@ class Env:
     media_s3_custom_domain: str = ""
     # Files only the site reads (donor lists waiting for import): a directory web and worker share.
     private_media_root: str = ""
+    # What is deployed (a git sha or a release tag): part of the page cache key, so a new release never
+    # serves a page rendered by the old templates. Empty: the checkout's git commit, if there is one.
+    release_id: str = ""
+    # A CDN in front of the site, purged when pages change (docs/deploy.md "CDN"): a Cloudflare zone
+    # with an API token, a CloudFront distribution, or plain HTTP PURGE to a cache such as Varnish.
+    cdn_cloudflare_zone_id: str = ""
+    cdn_cloudflare_bearer_token: str = ""
+    cdn_cloudfront_distribution_id: str = ""
+    cdn_purge_url: str = ""
+    # Seconds a CDN (s-maxage) may keep a public page; 0 keeps it out of shared caches.
+    cdn_max_age: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -201,4 +213,43 @@ def load_env() -> Env:
         media_s3_secret_access_key=_str("MEDIA_S3_SECRET_ACCESS_KEY"),
         media_s3_custom_domain=_str("MEDIA_S3_CUSTOM_DOMAIN"),
         private_media_root=_str("PRIVATE_MEDIA_ROOT"),
+        release_id=_str("RELEASE_ID"),
+        cdn_cloudflare_zone_id=_str("CDN_CLOUDFLARE_ZONE_ID"),
+        cdn_cloudflare_bearer_token=_str("CDN_CLOUDFLARE_BEARER_TOKEN"),
+        cdn_cloudfront_distribution_id=_str("CDN_CLOUDFRONT_DISTRIBUTION_ID"),
+        cdn_purge_url=_str("CDN_PURGE_URL"),
+        cdn_max_age=_int("CDN_MAX_AGE", 0) or 0,
     )
+
+
+def git_commit(directory: Path) -> str:
+    """The commit checked out in ``directory`` (a clone or a worktree), read from files; "" if none.
+
+    Read once at start: no subprocess, and a Docker image without .git simply has none (it gets
+    RELEASE_ID from the build instead).
+    """
+    try:
+        dot_git = directory / ".git"
+        if dot_git.is_file():  # a worktree: ".git" names the real git directory
+            dot_git = Path(dot_git.read_text().split("gitdir:", 1)[1].strip())
+        head = (dot_git / "HEAD").read_text().strip()
+        if not head.startswith("ref:"):
+            return head
+        ref = head.split(":", 1)[1].strip()
+        for git_dir in (dot_git, _common_dir(dot_git)):
+            ref_file = git_dir / ref
+            if ref_file.is_file():
+                return ref_file.read_text().strip()
+            packed = git_dir / "packed-refs"
+            if packed.is_file():
+                for line in packed.read_text().splitlines():
+                    if line.endswith(f" {ref}"):
+                        return line.split(" ", 1)[0]
+    except (OSError, IndexError):
+        pass
+    return ""
+
+
+def _common_dir(git_dir: Path) -> Path:
+    common = git_dir / "commondir"
+    return (git_dir / common.read_text().strip()).resolve() if common.is_file() else git_dir

@@ -12,7 +12,7 @@ class HomeConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
         from wagtail.images import get_image_model
-        from wagtail.models import Locale, Site
+        from wagtail.models import Locale, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home import cache
@@ -39,6 +39,9 @@ class HomeConfig(AppConfig):
             get_image_model(),
             Site,
             Locale,
+            # Privacy set or lifted in the admin writes only this row: a cached copy of a page made
+            # private must go at once, not up to PAGE_CACHE_SECONDS later.
+            PageViewRestriction,
         ]
         for model in shown:
             post_save.connect(

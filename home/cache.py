@@ -38,7 +38,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 
-from home import live_figures
+from home import cdn, live_figures
 
 GENERATION_KEY = "home:page-cache:generation"
 
@@ -106,13 +106,23 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def release() -> str:
+    """What is deployed (settings.RELEASE_ID): a new release never reads what the old one stored.
+
+    Part of each key rather than of the generation, so releases running side by side during a
+    rolling deploy still share one generation, and a publish in either clears both.
+    """
+    # Hashed: a release name may hold characters a cache backend refuses in keys.
+    return _digest(getattr(settings, "RELEASE_ID", "") or "-")[:12]
+
+
 def reads_key(gen: str, request: HttpRequest) -> str:
-    return f"home:page-reads:{gen}:{_digest(f'{request.get_host()}{request.path_info}')}"
+    return f"home:page-reads:{release()}:{gen}:{_digest(f'{request.get_host()}{request.path_info}')}"
 
 
 def response_key(gen: str, request: HttpRequest, query: QueryDict) -> str:
     # The language is in the path ("/en/..."): i18n_patterns with prefix_default_language=False.
-    return f"home:page:{gen}:{_digest(f'{request.get_host()}{request.path_info}?{query.urlencode()}')}"
+    return f"home:page:{release()}:{gen}:{_digest(f'{request.get_host()}{request.path_info}?{query.urlencode()}')}"
 
 
 def offer(response: HttpResponseBase, reads: tuple[str, ...]) -> HttpResponseBase:
@@ -159,6 +169,7 @@ def on_content_change(sender, **kwargs) -> None:
     """
     invalidate()
     transaction.on_commit(invalidate)
+    cdn.purge_gathering_pages()
 
 
 def on_membership_change(sender, **kwargs) -> None:

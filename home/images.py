@@ -1,5 +1,6 @@
 """Batch rendition lookups so a page with many logos costs at most one query, not one per image."""
 
+import copy
 from collections.abc import Iterable
 
 from wagtail.images import get_image_model
@@ -14,14 +15,22 @@ def prefetch_renditions(images: Iterable, *specs: str) -> None:
     and attached as ``prefetched_renditions``, which the ``{% image %}`` tag looks at first.
     A rendition that does not exist yet is still generated on demand.
     """
-    images = list({image.pk: image for image in images if image is not None}.values())
+    # The same image often appears more than once (the hero is also the og:image, a logo is shown
+    # by two snippets) as separate instances: every instance gets the renditions, not just one.
+    instances: dict[int, list] = {}
+    for image in images:
+        if image is not None:
+            instances.setdefault(image.pk, []).append(image)
+    images = [same[0] for same in instances.values()]
     if not images or not specs:
         return
     rendition_model = get_image_model().get_rendition_model()
     filters = [Filter(spec=spec) for spec in specs]
 
     keys_by_image = {
-        image.pk: [rendition_model.construct_cache_key(image, f.get_cache_key(image), f.spec) for f in filters]
+        image.pk: [
+            rendition_model.construct_cache_key(image, f.get_cache_key(image), f.spec) for f in filters
+        ]
         for image in images
     }
     found = rendition_model.cache_backend.get_many([key for keys in keys_by_image.values() for key in keys])
@@ -33,11 +42,12 @@ def prefetch_renditions(images: Iterable, *specs: str) -> None:
     for rendition in rendition_model.objects.filter(image_id__in=by_image, filter_spec__in=specs):
         by_image[rendition.image_id].append(rendition)
     for image in missing:
-        renditions = by_image[image.pk]
-        for rendition in renditions:
-            # The <img> tag reads rendition.image for alt text; without this it is one query each.
-            rendition.image = image
-        image.prefetched_renditions = renditions
+        for instance in instances[image.pk]:
+            renditions = [copy.copy(rendition) for rendition in by_image[image.pk]]
+            for rendition in renditions:
+                # The <img> tag reads rendition.image for alt text; without this it is one query each.
+                rendition.image = instance
+            instance.prefetched_renditions = renditions
 
 
 def attach_images(pairs: Iterable[tuple[object, str]]) -> list:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from home import cache as page_cache
 
@@ -33,7 +34,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not page_cache.is_cacheable(request):
-            return _without_offer(self.get_response(request))
+            return _personal(_without_offer(self.get_response(request)))
 
         generation = page_cache.generation()
         if request.META.get("QUERY_STRING"):
@@ -58,7 +59,7 @@ class PublicPageCacheMiddleware:
         offered = response.get(page_cache.OFFER_HEADER)
         _without_offer(response)
         if offered is None or not _shareable(response):
-            return response
+            return _personal(response)
         reads = tuple(name for name in offered.split(",") if name)
         cache.set(page_cache.reads_key(generation, request), reads, page_cache.timeout())
         query = page_cache.kept_query(request, reads)
@@ -67,6 +68,7 @@ class PublicPageCacheMiddleware:
         # Logged-in editors see another page (userbar, drafts) at the same URL: shared caches
         # downstream must tell them apart, as this cache does by the session cookie.
         patch_vary_headers(response, ("Cookie",))
+        _public(response)
         headers = [(name, _without_nonce(name, value)) for name, value in response.items()]
         cache.set(
             page_cache.response_key(generation, request, query),
@@ -75,6 +77,27 @@ class PublicPageCacheMiddleware:
         )
         response[page_cache.STATUS_HEADER] = "miss"
         return response
+
+
+def _public(response: HttpResponseBase) -> None:
+    """A page the same for every anonymous visitor: a CDN may keep it for CDN_MAX_AGE seconds.
+
+    Browsers revalidate (max-age=0), so a visitor who logs in or donates never sees a stale copy
+    from their own cache; the CDN is purged on publish (home/cdn.py) and keeps it at most s-maxage.
+    """
+    shared = getattr(settings, "CDN_MAX_AGE", 0)
+    if shared > 0:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+    else:
+        patch_cache_control(response, no_cache=True)
+
+
+def _personal(response: HttpResponseBase) -> HttpResponseBase:
+    """Not stored here: it may be personal (an editor, a session, a message, a form token), so no
+    shared cache may keep it either. A view that chose its own Cache-Control (media, health) keeps it."""
+    if "Cache-Control" not in response:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _without_offer(response: HttpResponseBase) -> HttpResponseBase:

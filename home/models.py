@@ -32,6 +32,7 @@ from home.blocks import (
 )
 from home.donation import donation_checkout, parse_yen
 from home.images import prefetch_renditions
+from home.restrictions import ViewRestrictionsInOneQueryMixin
 from home.snippets import FAQ, Award, MediaMention, Testimonial
 from home.transfer_account import BankTransferAccount  # noqa: F401  (a setting: Django finds models through this module)
 
@@ -79,7 +80,7 @@ class SeoMixin:
         return None
 
 
-class HomePage(SeoMixin, Page):
+class HomePage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """The campaign page: "あなたもWELgeeファミリーになりませんか?". One per language."""
 
     body = StreamField(CampaignStreamBlock(), verbose_name=_("body"), blank=True, use_json_field=True)
@@ -146,7 +147,7 @@ class HomePage(SeoMixin, Page):
         prefetch_renditions(images, HERO_SPEC, LOGO_SPEC, PHOTO_SPEC, CARD_SPEC)
 
 
-class StoryIndexPage(SeoMixin, Page):
+class StoryIndexPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """Stories of the people WELgee walks alongside, newest first, filterable by tag."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -200,7 +201,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-class StoryPage(SeoMixin, Page):
+class StoryPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """One person's story, e.g. R's journey from Afghanistan to an engineering job in Japan."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -270,7 +271,7 @@ class StoryPage(SeoMixin, Page):
         return self.hero_image.default_alt_text if self.hero_image else ""
 
 
-class StandardPage(SeoMixin, Page):
+class StandardPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """A plain content page: about us, privacy policy, corporate giving."""
 
     intro = models.TextField(_("intro"), blank=True)
@@ -289,7 +290,7 @@ class StandardPage(SeoMixin, Page):
         return self.intro
 
 
-class DonationPage(SeoMixin, Page):
+class DonationPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     """Where a visitor chooses an amount and gives monthly, yearly or once.
 
     A plain server-side form: GET renders it, POST goes to Stripe Checkout (home/donation.py).

@@ -6,7 +6,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from cms.env import load_env
+from cms.env import git_commit, load_env
 from cms.logging import logging_config
 from cms.sentry import sentry_init
 
@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "crm",
     "accounts",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
@@ -240,6 +241,36 @@ if ENV.redis_url:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": ENV.redis_url,
     }
+
+# The public page cache (home/cache.py) keys every stored page on the release, so a deploy never
+# serves a page the old templates rendered, and two releases running side by side (a rolling
+# deploy) each serve their own renders while sharing every invalidation.
+RELEASE_ID = ENV.release_id or git_commit(BASE_DIR)
+
+# A CDN in front (docs/deploy.md "CDN"): Wagtail's frontend_cache purges a page's URLs when it is
+# published or unpublished; home.cdn purges the language home pages when something they show changes.
+# Public pages then carry `s-maxage=CDN_MAX_AGE`; anything personal says `private`.
+CDN_MAX_AGE = ENV.cdn_max_age
+WAGTAILFRONTENDCACHE: dict[str, dict[str, str]] = {}
+if ENV.cdn_cloudflare_zone_id:
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": ENV.cdn_cloudflare_zone_id,
+        "BEARER_TOKEN": ENV.cdn_cloudflare_bearer_token,
+    }
+if ENV.cdn_cloudfront_distribution_id:
+    # Credentials come from the usual AWS environment (AWS_ACCESS_KEY_ID ... or an instance role); boto3.
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": ENV.cdn_cloudfront_distribution_id,
+    }
+if ENV.cdn_purge_url:
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": ENV.cdn_purge_url,
+    }
+# No WAGTAILFRONTENDCACHE_LANGUAGES: each language is its own translated page with its own URL and
+# its own publish, so Wagtail purges exactly that URL.
 
 # Background work: Django's tasks framework. The database backend needs only the database we
 # already have; `manage.py db_worker` runs the queue. Tests override this to run immediately.

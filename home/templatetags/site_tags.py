@@ -6,7 +6,6 @@ from typing import Any
 import budoux
 from django import template
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import translate_url
 from django.utils import translation
@@ -50,11 +49,19 @@ def site_chrome(context) -> dict[str, Any]:
     )
     keys = {p.translation_key for p in (page, root) if p is not None}
     condition = Q(translation_key__in=keys)
-    donation_type = _donation_type()
+    donation_type = _donation_type_condition()
     if home is not None:
         condition |= Q(path__startswith=home.path, depth=home.depth + 1) & _chrome_children(donation_type)
     rows = (
-        list(Page.objects.live().filter(condition).select_related("locale").order_by("path")) if keys else []
+        list(
+            Page.objects.live()
+            .filter(condition)
+            .annotate(is_donation_page=donation_type)
+            .select_related("locale")
+            .order_by("path")
+        )
+        if keys
+        else []
     )
 
     translations: dict[str, Page] = {}
@@ -118,20 +125,30 @@ def _languages(request, language: str, *, page, translations: dict, homes: dict)
     return switcher, alternates
 
 
-def _donation_type() -> ContentType:
-    return ContentType.objects.get_for_model(DonationPage)  # cached by Django after the first call
+def _donation_type_condition() -> Q:
+    # Matched by name in the same query, not by a content type id looked up first: after a restart
+    # Django's content type cache is empty, and the lookup was one more query on the first visit.
+    return Q(
+        content_type__app_label=DonationPage._meta.app_label,
+        content_type__model=DonationPage._meta.model_name,
+    )
 
 
 def _nav_and_donation_page(request, home, donation_type) -> tuple[list[Page], Page | None]:
     """Menu pages and the donation page of this language, usually in one query."""
     if home is None:
         return [], None, {}
-    children = list(home.get_children().live().filter(_chrome_children(donation_type)))
+    children = list(
+        home.get_children()
+        .live()
+        .filter(_chrome_children(donation_type))
+        .annotate(is_donation_page=donation_type)
+    )
     return _split_children(request, home, children, donation_type)
 
 
-def _chrome_children(donation_type) -> Q:
-    return Q(show_in_menus=True) | Q(content_type=donation_type) | Q(slug__in=FOOTER_SLUGS)
+def _chrome_children(donation_type: Q) -> Q:
+    return Q(show_in_menus=True) | donation_type | Q(slug__in=FOOTER_SLUGS)
 
 
 def _split_children(
@@ -139,7 +156,7 @@ def _split_children(
 ) -> tuple[list[Page], Page | None, dict[str, Page]]:
     nav = [child for child in children if child.show_in_menus]
     footer = {child.slug: child for child in children if child.slug in FOOTER_SLUGS}
-    donation_page = next((child for child in children if child.content_type_id == donation_type.pk), None)
+    donation_page = next((child for child in children if getattr(child, "is_donation_page", False)), None)
     if donation_page is None:
         # Only when editors nest the donation page deeper than the home page's children.
         donation_page = donation_page_for(request=request, page=home)

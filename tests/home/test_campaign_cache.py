@@ -28,6 +28,32 @@ def test_campaign_page_query_budget(client, site_tree, url, django_assert_max_nu
     assert second.content == first.content
 
 
+@pytest.mark.parametrize("url", ["/", "/en/"])
+def test_first_request_after_a_restart_stays_within_budget(
+    client, site_tree, url, django_assert_max_num_queries
+):
+    """A deploy starts new processes: Django's content type cache is empty and the page cache key changes.
+
+    The shared cache (Redis) still holds Wagtail's renditions and site root paths, as it does after
+    a real restart. Two queries used to come from the restart itself: the donation page's content
+    type for the menu (now matched by name inside the menu query) and Wagtail's two-step privacy
+    check (now one query, home/restrictions.py).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    PartnerCompany = apps.get_model("crm", "PartnerCompany")
+    PartnerCompany.objects.create(name="コニカミノルタ株式会社", show_on_site=True)
+    client.get(url)
+    page_cache.invalidate()
+    ContentType.objects.clear_cache()
+
+    with django_assert_max_num_queries(15):
+        first = client.get(url)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    # The donation page is still found for the menu and the footer without its content type id.
+    assert site_tree["donation" if url == "/" else "en_donation"].url in first.content.decode()
+
+
 def test_cache_is_per_language(client, site_tree):
     ja = client.get("/")
     en = client.get("/en/")
@@ -148,4 +174,3 @@ def test_responses_with_a_cookie_or_a_csrf_token_are_never_shared():
     assert not _shareable(HttpResponse(b'<input type="hidden" name="csrfmiddlewaretoken" value="x">'))
     assert not _shareable(HttpResponse(b'<script nonce="abc">go()</script>'))
     assert not _shareable(HttpResponse(b"<p>WELgee</p>", status=500))
-

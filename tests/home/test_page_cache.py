@@ -245,3 +245,22 @@ def test_the_newsletter_form_posts_through_a_cached_page(strict_client, site_tre
     )
     assert response.status_code == 302 and response["Location"].endswith("/en/newsletter/thanks/")
     assert Donor.objects.filter(email="tanaka@example.org").exists()
+
+
+def test_repeat_searches_are_cached_by_normalised_query_language_tag_and_page_until_a_publish(
+    client, site_tree
+):
+    """Issue 14 point 3: repeat queries under load come from the page cache (home/cache.py keys)."""
+    assert _get(client, "/search/?query=物語")["X-Page-Cache"] == "miss"
+    # The same query typed with full-width spaces, padding and a junk parameter: the same entry.
+    for spelling in ("%E3%80%80物語%20%20", "物語&utm_source=tv", "%20物語"):
+        assert _get(client, f"/search/?query={spelling}")["X-Page-Cache"] == "hit", spelling
+    # Language, tag and page are each their own entry.
+    for other in ("/en/search/?query=物語", "/search/?query=物語&tag=就労", "/search/?query=物語&page=2"):
+        assert _get(client, other)["X-Page-Cache"] == "miss", other
+        assert _get(client, other)["X-Page-Cache"] == "hit", other
+
+    new = factories.StoryPageFactory(parent=site_tree["index"], title="Mさんの物語")
+    publish(new)
+    fresh = _get(client, "/search/?query=物語")
+    assert fresh["X-Page-Cache"] == "miss" and "Mさんの物語" in fresh.content.decode()

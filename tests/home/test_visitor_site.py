@@ -298,3 +298,27 @@ def test_title_names_the_site_once(client, small_site):
 def test_staff_avatars_are_not_gravatar_links(admin_client):
     page = admin_client.get("/admin/account/").content.decode()
     assert "gravatar.com" not in page
+
+
+def test_private_pages_stay_private_with_the_one_query_check(client, site_tree):
+    """home/restrictions.py finds restrictions on the page, its ancestors, and the pages they alias."""
+    from wagtail.models import PageViewRestriction
+
+    index, story = site_tree["index"], site_tree["story"]
+    assert client.get(story.url).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=index, restriction_type="password", password="s3cret"
+    )
+    assert list(story.get_view_restrictions()) == [restriction]
+    # The password form instead of the story (the page cache does not answer with the old story).
+    assert 'name="password"' in client.get(story.url).content.decode()
+
+    # A page under an alias of the restricted index is restricted by the original's restriction.
+    alias = index.create_alias(parent=site_tree["standard"], update_slug="stories-alias")
+    alias.view_restrictions.all().delete()  # Wagtail copies it onto the alias; the original's must count
+    child_of_alias = factories.StandardPageFactory(parent=alias, title="別名の下", slug="under-alias")
+    assert list(child_of_alias.get_view_restrictions()) == [restriction]
+    restriction.delete()
+    assert not story.get_view_restrictions().exists()
+    assert not child_of_alias.get_view_restrictions().exists()
+    assert 'name="password"' not in client.get(story.url).content.decode()
