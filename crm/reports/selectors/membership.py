@@ -166,9 +166,8 @@ class Cohort:
 
     @property
     def percents(self) -> list[int | None]:
-        return [
-            None if n is None else round(n * 100 / self.joined) if self.joined else 0 for n in self.retained
-        ]
+        # A month nobody joined in has no share to show (not 0 %).
+        return [None if n is None or not self.joined else round(n * 100 / self.joined) for n in self.retained]
 
 
 def cohorts(period: Period, *, months: int = COHORT_MONTHS, count: int = COHORT_MONTHS) -> list[Cohort]:
