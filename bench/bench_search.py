@@ -2,9 +2,11 @@
 
     .venv/bin/python -m bench.bench_search                 # SQLite, and PostgreSQL when reachable
     .venv/bin/python -m bench.bench_search --stories 500   # quicker
+    .venv/bin/python -m bench.bench_search --database NAME --only postgresql   # own database, one backend
+    .venv/bin/python -m bench.bench_search --database NAME --reuse   # search what an earlier run built
 
-Each database gets a fresh copy (SQLite: a file in the temp directory; PostgreSQL:
-postgres://postgres@127.0.0.1:5432/bench_search, dropped and recreated), the demo site, and
+Each database gets a fresh copy (SQLite: NAME.sqlite3 in the temp directory; PostgreSQL:
+postgres://postgres@127.0.0.1:5432/NAME, dropped and recreated; NAME is bench_search unless --database), the demo site, and
 N stories whose sentences are drawn from the demo stories in both languages. The index is then
 rebuilt from scratch (timed), and the site search (search.selectors.site_search, first page) is
 timed over the relevance-set queries plus random words. Prints one JSON line per database.
