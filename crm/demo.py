@@ -405,19 +405,48 @@ def _demo_plan(rng: random.Random, as_of: dt.datetime) -> list[tuple]:
 
 def _demo_donor(kind: str, p, joined: dt.datetime, r: float):
 
-    subscribed = kind in ("member", "past_due") or r < 0.5
+    status = _demo_newsletter_status(kind, r)
+    asked = status != "never"
     donor = Donor(
         **{name: getattr(p, name) for name in DONOR_CONTACT_FIELDS},
         email=p.email,
         preferred_language=p.language,
         source="stripe" if kind != "one_off" or r < 0.6 else "import",
-        newsletter_status="subscribed" if subscribed else "never",
-        newsletter_status_changed_at=joined if subscribed else None,
-        newsletter_status_source="demo" if subscribed else "",
+        newsletter_status=status,
+        newsletter_status_changed_at=joined if asked else None,
+        newsletter_status_source="demo" if asked else "",
         created_at=joined,
     )
     donor.search_text = donor.build_search_text()
     return donor
+
+
+def _demo_newsletter_status(kind: str, r: float) -> str:
+    """Members and half the others subscribed; of the rest, some unsubscribed, bounced or never
+    confirmed, so the dashboard's audience chart shows every consent status."""
+    if kind in ("member", "past_due") or r < 0.5:
+        return "subscribed"
+    for status, below in (("unsubscribed", 0.62), ("cleaned", 0.67), ("pending", 0.72)):
+        if r < below:
+            return status
+    return "never"
+
+
+# Members who had given monthly before, stopped, and came back: the dashboard's "returning".
+DEMO_RETURNING_SHARE = 0.04
+
+
+def _demo_earlier_membership(donor, joined: dt.datetime, r: float, amount: int):
+    """An earlier monthly gift of a returning member, ended months before they joined again; None
+    for most members (and for those who joined too recently to have given before)."""
+    if r >= DEMO_RETURNING_SHARE:
+        return None
+    ended = joined - dt.timedelta(days=60 + int(r * 3000))
+    started = ended - dt.timedelta(days=180 + int(r * 6000))
+    return RecurringDonation(
+        donor=donor, amount=amount, status="canceled", started_at=started, canceled_at=ended,
+        status_changed_at=ended,
+    )  # fmt: skip
 
 
 def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
@@ -447,6 +476,9 @@ def _demo_giving(donors: list, new: list[tuple], as_of: dt.datetime) -> None:
             status_changed_at=ended or (as_of - dt.timedelta(days=5) if kind == "past_due" else joined),
         )
         memberships.append((membership, donor))
+        earlier = _demo_earlier_membership(donor, joined, r, amount) if kind == "member" else None
+        if earlier is not None:
+            memberships.append((earlier, donor))
     RecurringDonation.objects.bulk_create([m for m, _d in memberships])
     for membership, donor in memberships:
         when, last = membership.started_at, membership.canceled_at or as_of

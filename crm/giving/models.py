@@ -174,7 +174,10 @@ class Donation(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["donor", "status", "received_at"], name="crm_donation_donor_idx"),
-            models.Index(fields=["received_at"], name="crm_donation_received_idx"),
+            # With the primary key, in the listings' order (newest first, then by id): "the latest
+            # five gifts" (the admin-home panel, the donation listing) reads five index entries
+            # instead of sorting every gift of the month by id (0.5 s at 1,000,000 gifts).
+            models.Index(fields=["received_at", "id"], name="crm_donation_recv_id_idx"),
             # Segment rules read only succeeded gifts; these cover their subqueries, so PostgreSQL
             # answers "gave in 2025" and "lifetime value >= X" from the index alone, without visiting
             # 1,000,000 rows of the table (bench/bench_segments.py).

@@ -82,6 +82,11 @@ def test_demo_leaves_segments_a_facebook_queue_and_history_for_the_reports():
     # Three years and more of history: last year's gifts for LYBUNT, a full cohort table.
     assert Donation.objects.filter(received_at__lt=timezone.now() - datetime.timedelta(days=3 * 365)).exists()
     assert selectors.report_donors(selectors.report_rule_tree("lybunt")).exists()
+    # Every chart of the dashboard has something to draw: members who came back, and every
+    # newsletter consent status.
+    months = selectors.membership_months(selectors.Period.ending(today=timezone.localdate()))
+    assert sum(m.returning for m in months) > 0 and sum(m.lost for m in months) > 0
+    assert all(selectors.newsletter_audience().values())
 
     invitations, segment_count = FacebookGroupInvitation.objects.count(), Segment.objects.count()
     load_crm_demo(stdout=None)

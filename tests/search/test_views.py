@@ -175,3 +175,24 @@ def test_autocomplete_reads_kana_and_romaji(demo_site, client):
         response = client.get("/search/", {"query": query, "autocomplete": "1"})
         titles = [item["title"] for item in response.json()["suggestions"]]
         assert any("カブール" in title for title in titles), (query, titles)
+
+
+def test_pages_under_a_view_restriction_are_not_found(demo_site):
+    from wagtail.models import Locale, PageViewRestriction
+
+    from search.selectors import site_search
+
+    ja = Locale.objects.get(language_code="ja")
+    found = list(site_search(query="難民", locale=ja)[:50])
+    story = next(page for page in found if isinstance(page, StoryPage))
+    index = story.get_parent()
+    restriction = PageViewRestriction.objects.create(
+        page=index, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    try:
+        after = list(site_search(query="難民", locale=ja)[:50])
+        assert story.pk not in {page.pk for page in after}
+        assert not any(page.path.startswith(index.path) for page in after)
+    finally:
+        restriction.delete()
+    assert story.pk in {page.pk for page in site_search(query="難民", locale=ja)[:50]}

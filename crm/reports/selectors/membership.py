@@ -6,8 +6,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import Case, Count, DateTimeField, Exists, OuterRef, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce
 
 from crm.giving.models import RecurringDonation
 from crm.reports.selectors.periods import (
@@ -18,6 +18,7 @@ from crm.reports.selectors.periods import (
     as_date,
     aware,
     month_index,
+    month_of,
 )
 
 # --- membership over time --------------------------------------------------------------------------
@@ -48,23 +49,20 @@ def membership_months(period: Period) -> list[MembershipMonth]:
     monthly = [0] * len(months)
     yearly = [0] * len(months)
 
-    def covered(sy, sm, ey, em) -> range:
-        start = sy * 12 + sm - 1
-        end = last + 1 if ey is None else ey * 12 + em - 1  # the first month it no longer counts
+    def covered(started, ended) -> range:
+        start = month_index(as_date(started))
+        # The first month it no longer counts.
+        end = last + 1 if ended is None else month_index(as_date(ended))
         return range(max(start, first) - first, min(end, last + 1) - first)
 
     several = _started().values("donor").annotate(n=Count("pk")).filter(n__gt=1).values("donor")
-    spans = (
-        _started()
-        .annotate(sy=ExtractYear("started_at"), sm=ExtractMonth("started_at"), ended=_ended_at())
-        .annotate(ey=ExtractYear("ended"), em=ExtractMonth("ended"))
-    )
+    spans = _started().annotate(sm=month_of("started_at"), em=month_of(_ended_at()))
     for row in (
         spans.filter(started_at__lt=period.end_instant)
-        .values("sy", "sm", "ey", "em", "interval", "currency")
+        .values("sm", "em", "interval", "currency")
         .annotate(n=Count("pk"), single=Count("pk", filter=~Q(donor__in=several)), amount=Sum("amount"))
     ):
-        for i in covered(row["sy"], row["sm"], row["ey"], row["em"]):
+        for i in covered(row["sm"], row["em"]):
             members[i] += row["single"]
             if row["currency"] == "JPY":
                 if row["interval"] == "year":
@@ -72,10 +70,8 @@ def membership_months(period: Period) -> list[MembershipMonth]:
                 else:
                     monthly[i] += int(row["amount"])
     counted: list[set[int]] = [set() for _ in months]
-    for row in spans.filter(donor__in=several, started_at__lt=period.end_instant).values(
-        "donor", "sy", "sm", "ey", "em"
-    ):
-        for i in covered(row["sy"], row["sm"], row["ey"], row["em"]):
+    for row in spans.filter(donor__in=several, started_at__lt=period.end_instant).values("donor", "sm", "em"):
+        for i in covered(row["sm"], row["em"]):
             counted[i].add(row["donor"])
 
     joined, returned = _joins_by_month(period)
@@ -110,7 +106,7 @@ def _joins_by_month(period: Period) -> tuple[dict[datetime.date, int], dict[date
         _started()
         .filter(started_at__gte=period.start_instant, started_at__lt=period.end_instant)
         .annotate(
-            month=TruncMonth("started_at"),
+            month=month_of("started_at"),
             is_first=~Exists(_earlier_gifts()),
             after_gap=~Exists(
                 _earlier_gifts().filter(
@@ -150,7 +146,7 @@ def _losses_by_month(period: Period) -> dict[datetime.date, int]:
             canceled_at__gte=period.start_instant,
             canceled_at__lt=period.end_instant,
         )
-        .annotate(month=TruncMonth("canceled_at"), replaced=Exists(still_giving))
+        .annotate(month=month_of("canceled_at"), replaced=Exists(still_giving))
         .values("month")
         .annotate(lost=Count("donor", distinct=True, filter=Q(replaced=False)))
     )
@@ -170,9 +166,8 @@ class Cohort:
 
     @property
     def percents(self) -> list[int | None]:
-        return [
-            None if n is None else round(n * 100 / self.joined) if self.joined else 0 for n in self.retained
-        ]
+        # A month nobody joined in has no share to show (not 0 %).
+        return [None if n is None or not self.joined else round(n * 100 / self.joined) for n in self.retained]
 
 
 def cohorts(period: Period, *, months: int = COHORT_MONTHS, count: int = COHORT_MONTHS) -> list[Cohort]:
@@ -186,20 +181,17 @@ def cohorts(period: Period, *, months: int = COHORT_MONTHS, count: int = COHORT_
         .filter(started_at__gte=aware(first), started_at__lt=period.end_instant)
         .annotate(is_first=~Exists(_earlier_gifts()))
         .filter(is_first=True)
-        .annotate(
-            sy=ExtractYear("started_at"),
-            sm=ExtractMonth("started_at"),
-            # The moment the gift stopped counting; null while it still runs.
-            ended=_ended_at(),
-        )
-        .annotate(ey=ExtractYear("ended"), em=ExtractMonth("ended"))
-        .values("sy", "sm", "ey", "em")
+        # The month the gift stopped counting in; null while it still runs. Months as truncated
+        # timestamps, not EXTRACTed years and months: PostgreSQL returns those as numeric, slow
+        # to group.
+        .annotate(sm=month_of("started_at"), em=month_of(_ended_at()))
+        .values("sm", "em")
         .annotate(n=Count("donor", distinct=True))
     )
     ending: dict[int, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        end = None if row["ey"] is None else row["ey"] * 12 + row["em"] - 1
-        ending[row["sy"] * 12 + row["sm"] - 1][end] += row["n"]
+        end = None if row["em"] is None else month_index(as_date(row["em"]))
+        ending[month_index(as_date(row["sm"]))][end] += row["n"]
     now = month_index(period.today)
     table = []
     for start in (add_months(first, i) for i in range(month_index(last) - month_index(first) + 1)):
@@ -218,8 +210,10 @@ def cohorts(period: Period, *, months: int = COHORT_MONTHS, count: int = COHORT_
 
 
 def _ended_at() -> Case:
+    """The moment a gift stopped counting as membership; null while it runs."""
     return Case(
         When(status=Status.CANCELED, then=Coalesce("canceled_at", "status_changed_at")),
         When(status__in=[Status.PAST_DUE, Status.PAUSED], then="status_changed_at"),
         default=None,
+        output_field=DateTimeField(),
     )

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from crm.companies.models import PartnerCompany
 from crm.giving.models import Donation, RecurringDonation
 from crm.payments.models import PaymentCard
 from crm.reports.selectors.membership import cohorts
-from crm.reports.selectors.periods import Period, Status, aware, month_start
+from crm.reports.selectors.periods import Period, Status, aware, month_of, month_start
 
 # --- reports ----------------------------------------------------------------------------------------
 #
@@ -121,7 +121,7 @@ def gifts_by_month_method(*, year: int, method: str = "") -> QuerySet:
         gifts = gifts.filter(method=method)
     return (
         gifts.order_by()
-        .annotate(month=TruncMonth("received_at"))
+        .annotate(month=month_of("received_at"))
         .values("month", "method")
         .annotate(
             gifts=Count("pk"),

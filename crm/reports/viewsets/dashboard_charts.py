@@ -185,7 +185,7 @@ def _movement_charts(data: selectors.Dashboard) -> list[Chart]:
                 "Donors by the month of their first monthly gift, and the share still giving on it at "
                 "the end of each following month (0 = the joining month)."
             ),
-            headers=[gettext("Joined"), gettext("New members"), *(str(k) for k in range(width))],
+            headers=[gettext("Joining month"), gettext("New members"), *(str(k) for k in range(width))],
             rows=[[format_month(c.start), c.joined, *c.percents] for c in data.cohorts],
             percent_table=True,
         )
