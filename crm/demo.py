@@ -185,19 +185,14 @@ def load_crm_demo(*, stdout=None) -> None:
         segments = _demo_segments()
         invitations = _demo_facebook_group(as_of=as_of)
 
-    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
-    from crm.events.demo import load_events_demo, members_segment
+    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance,
+    # and an open talk with its public page in the site's menu.
+    from crm.events.demo import load_events_demo, load_open_event_page, members_segment
     from crm.mailings.demo import load_mailings_demo
 
     load_mailings_demo(as_of=as_of, segment=members_segment())
     load_events_demo(as_of=as_of)
-
-    # Issue 16: a past postal mailing, an upcoming event with answers, a past event with attendance.
-    from crm.events.demo import load_events_demo, members_segment
-    from crm.mailings.demo import load_mailings_demo
-
-    load_mailings_demo(as_of=as_of, segment=members_segment())
-    load_events_demo(as_of=as_of)
+    load_open_event_page(as_of=as_of)
 
     # Receipts and thanks (crm/receipts): last year's statements, recent receipts, the thank-you queue.
     from crm.receipts.demo import load_receipts_demo

@@ -16,12 +16,7 @@ from crm.donors.viewsets import DonorViewSet
 from crm.events.viewsets import events_menu
 from crm.giving.viewsets import DonationViewSet, RecurringDonationViewSet
 from crm.imports.viewsets import DonorImportViewSet
-from crm.interactions.viewsets import (
-    DonorEditView,
-    DonorInspectView,
-    InteractionViewSet,
-    PartnerCompanyInspectView,
-)
+from crm.interactions.viewsets import DonorInspectView, InteractionViewSet, PartnerCompanyInspectView
 from crm.mailing.viewsets import MailchimpSyncRunViewSet, segment_push_view
 from crm.mailings.viewsets import MailingsMenu, postal_code_lookup
 from crm.payments.viewsets import StripeEventViewSet
@@ -40,12 +35,7 @@ class CRMViewSetGroup(ModelViewSetGroup):
     # In menu order. The record pages (inspect views) of donors and companies show a timeline
     # gathered from every feature, so they come from crm.interactions and are handed in here.
     items = (
-        DonorViewSet(
-            "crm_donor",
-            url_prefix="crm/donors",
-            inspect_view_class=DonorInspectView,
-            edit_view_class=DonorEditView,
-        ),
+        DonorViewSet("crm_donor", url_prefix="crm/donors", inspect_view_class=DonorInspectView),
         RecurringDonationViewSet("crm_monthly_member"),
         DonationViewSet("crm_donation", url_prefix="crm/donations"),
         PartnerCompanyViewSet("crm_company", inspect_view_class=PartnerCompanyInspectView),

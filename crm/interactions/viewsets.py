@@ -22,7 +22,6 @@ from crm.giving.services import donation_record_by_hand
 from crm.interactions.models import Interaction
 from crm.interactions.selectors import company_timeline, donor_timeline
 from crm.interactions.services import interaction_record
-from crm.mailings.selectors import postal_status
 
 
 class InteractionFilterSet(WagtailFilterSet):
@@ -77,16 +76,6 @@ class DonorGiftForm(forms.ModelForm):
         fields = ["amount", "received_at", "method"]
 
 
-class DonorEditView(generic.EditView):
-    """The donor's edit form, with whether post reaches them now (no post, deceased, 宛先不明) above it."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The saved donor, not the form's instance (after an invalid POST that holds half-applied input).
-        context["postal_status"] = postal_status(Donor.objects.get(pk=self.object.pk))
-        return context
-
-
 class DonorInspectView(generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(Donor.objects.select_related("company").with_giving(), pk=self.pk)
@@ -136,7 +125,6 @@ class DonorInspectView(generic.InspectView):
             timeline=donor_timeline(donor),
             recurring_donations=donor.recurring_donations.all(),
             tags=sorted(donor.tags.names()),
-            postal_status=postal_status(donor),
         )
         return context
 
