@@ -21,7 +21,7 @@ from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitatio
 from crm.community.selectors import invitation_status_counts_changed
 from crm.companies.models import PartnerCompany
 from crm.donors.models import DONOR_CONTACT_FIELDS, Donor
-from crm.events.demo import load_events_demo, members_segment
+from crm.events.demo import load_events_demo, load_open_event_page, members_segment
 from crm.giving.models import Donation, RecurringDonation
 from crm.interactions.models import Interaction
 from crm.mailings.demo import load_mailings_demo
@@ -195,9 +195,11 @@ def load_crm_demo(*, stdout=None) -> None:
         segments = _demo_segments()
         invitations = _demo_facebook_group(as_of=as_of)
 
-    # A past postal mailing, an upcoming event with answers, a past event with attendance.
+    # A past postal mailing, an upcoming event with answers, a past event with attendance, and an
+    # open talk with its public page in the site's menu.
     load_mailings_demo(as_of=as_of, segment=members_segment())
     load_events_demo(as_of=as_of)
+    load_open_event_page(as_of=as_of)
 
     # Yearly members, failed renewals in every state, cards on file (crm/payments); before the
     # receipts, so the yearly members' receipts say 年会費として.

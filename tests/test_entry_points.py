@@ -90,6 +90,7 @@ URL_NAMES = [
     "crm_monthly_member:usage",
     "crm_segment:add",
     "crm_segment:copy",
+    "crm_segment:count",
     "crm_segment:delete",
     "crm_segment:edit",
     "crm_segment:export",

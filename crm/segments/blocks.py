@@ -15,7 +15,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from crm.segments.rules import FIELDS, SegmentRuleError, compile_rule, field_choices, operator_choices
-from crm.segments.values import value_as_codes, value_as_labels, value_choices
+from crm.segments.values import unknown_values, value_as_codes, value_as_labels, value_choices
 
 MATCH_CHOICES = [("all", _("all of these rules (AND)")), ("any", _("any of these rules (OR)"))]
 
@@ -53,6 +53,15 @@ class RuleBlock(blocks.StructBlock):
         value = super().clean(value)
         field = value.get("field") or ""
         value["value"] = value_as_codes(field, value.get("value") or "")
+        needs_value = value.get("operator") not in {"any", "none"}
+        unknown = unknown_values(field, value["value"]) if needs_value else []
+        if unknown:
+            # A tag or company nobody has would silently select nobody (or everybody, under "none of").
+            message = _("“%(value)s” is not in the list. Choose from: %(values)s.") % {
+                "value": unknown[0],
+                "values": ", ".join(str(label) for _code, label in value_choices(field)[:30]),
+            }
+            raise StructBlockValidationError(block_errors={"value": ValidationError(message)})
         try:
             compile_rule(dict(value))
         except SegmentRuleError as exc:

@@ -8,6 +8,7 @@ operator and combines the rules into trees (its docstring says why IN rather tha
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -79,6 +80,25 @@ def _date(value: Any) -> datetime.date:
         raise SegmentRuleError(
             _("Dates are written YYYY-MM-DD, got “%(value)s”.") % {"value": value}
         ) from None
+
+
+_MONTH = re.compile(r"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?\s*$")
+
+
+def _month(value: Any) -> tuple[datetime.datetime, datetime.datetime]:
+    """ "2026-04", "2026/4" or 「2026年4月」 -> the month's first moment and the next month's, in Tokyo."""
+    text = str(value or "").translate(_FULL_WIDTH)
+    found = _MONTH.match(text)
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise SegmentRuleError(_("Months are written YYYY-MM, got “%(value)s”.") % {"value": value})
+    year, month = _bounded(int(found[1]), 1900, 2200, _("Year")), int(found[2])
+    first = datetime.date(year, month, 1)
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return _start_of(first), _start_of(following)
+
+
+# Japanese keyboards type full-width digits (２０２６年４月).
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－／", "0123456789-/")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -165,6 +185,24 @@ def _gave_between(start: datetime.datetime, end: datetime.datetime) -> Q:
     return _donors_in(_gifts(received_at__gte=start, received_at__lt=end))
 
 
+MONTH_OPERATORS = ("within_months", "months_ago_or_more", "in_month")
+
+
+def _by_month(column: str, rule: dict[str, Any], op: str, today: datetime.date) -> dict[str, Any]:
+    """Filters on a date column for the month-based operators.
+
+    "Within the last N months" starts on the same day N months ago (31 March minus one month is
+    the last day of February), at midnight in Tokyo; "N months ago or earlier" is everything before
+    that moment; "in month" is the calendar month in Japan time.
+    """
+    if op == "in_month":
+        start, end = _one(rule, _month)
+        return {f"{column}__gte": start, f"{column}__lt": end}
+    months = _bounded(_one(rule, _int), 0, 1200, _("Months"))
+    cutoff = _start_of(_months_before(today, months))
+    return {f"{column}__gte": cutoff} if op == "within_months" else {f"{column}__lt": cutoff}
+
+
 def _two(rule: dict[str, Any], parse: Callable[[Any], Any]) -> tuple[Any, Any]:
     if rule.get("value") in (None, "") or rule.get("value2") in (None, ""):
         raise SegmentRuleError(_("“between” needs a value and a second value."))
@@ -223,6 +261,8 @@ def _tenure_months(rule: dict[str, Any], op: str, negate: bool, today: datetime.
 
 
 def _first_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op in MONTH_OPERATORS:
+        return _donors_in(_giving(**_by_month("first_gift_at", rule, op, today)))
     if op == "between":
         start, end = _two(rule, _date)
         return _donors_in(
@@ -238,6 +278,9 @@ def _first_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.dat
 
 
 def _last_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    if op in MONTH_OPERATORS:
+        # "Gave before N months ago" is the last gift before the cutoff: nothing since then.
+        return _donors_in(_giving(**_by_month("last_gift_at", rule, op, today)))
     if op == "between":
         start, end = _two(rule, _date)
         return _last_gift_between(_start_of(start), _start_of(end + datetime.timedelta(days=1)))
@@ -248,6 +291,22 @@ def _last_gift(rule: dict[str, Any], op: str, negate: bool, today: datetime.date
     if op == "before":
         return _donors_in(_giving(last_gift_at__lt=day))
     return _donors_in(_giving(last_gift_at__gte=day))
+
+
+def _joined(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    """When the donor was added to the CRM (a first gift, a sign-up, an import)."""
+    if op in MONTH_OPERATORS:
+        return Q(**_by_month("created_at", rule, op, today))
+    if op == "between":
+        start, end = _two(rule, _date)
+        return Q(created_at__gte=_start_of(start), created_at__lt=_start_of(end + datetime.timedelta(days=1)))
+    day = _start_of(_one(rule, _date))
+    return Q(created_at__lt=day) if op == "before" else Q(created_at__gte=day)
+
+
+def _member_since(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
+    """When a current member's earliest active monthly gift started (from the giving summary)."""
+    return _donors_in(_giving(is_member=True, **_by_month("member_since", rule, op, today)))
 
 
 def _gave_in_year(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) -> Q:
@@ -313,7 +372,12 @@ def _company(rule: dict[str, Any], op: str, negate: bool, today: datetime.date) 
     if op == "none":
         return Q(company__isnull=True)
     value = _one(rule).strip()
-    q = Q(company_id=_int(value)) if value.isdigit() else Q(company__name__iexact=value)
+    # The picker stores the company's id; a name typed by hand (Japanese or English) still works.
+    q = (
+        Q(company_id=_int(value))
+        if value.isdigit()
+        else Q(company__name__iexact=value) | Q(company__name_en__iexact=value)
+    )
     return (~q | Q(company__isnull=True)) if negate else q
 
 
@@ -352,6 +416,8 @@ _COMPILERS: dict[str, Callable[[dict[str, Any], str, bool, datetime.date], Q]] =
     "tenure_months": _tenure_months,
     "first_gift": _first_gift,
     "last_gift": _last_gift,
+    "joined": _joined,
+    "member_since": _member_since,
     "gave_in_year": _gave_in_year,
     "lapsed": _lapsed,
     "attended_event": _attended_event,

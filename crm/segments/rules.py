@@ -34,6 +34,7 @@ from crm.donors.models import Donor
 from crm.segments.compilers import (
     _COMPILERS,
     MEMBERSHIP_VALUES,
+    MONTH_OPERATORS,
     NEWSLETTER_VALUES,
     TIERS,
     SegmentRuleError,
@@ -74,6 +75,8 @@ OPERATOR_LABELS: dict[str, Any] = {
     "within_days": _("within the last N days"),
     "within_months": _("within the last N months"),
     "within_next_months": _("within the next N months"),
+    "months_ago_or_more": _("N months ago or earlier"),
+    "in_month": _("in the month (YYYY-MM)"),
     "gave": _("gave in year"),
     "did_not_give": _("did not give in year"),
     "last_year_not_this_year": _("gave last year, not this year"),
@@ -85,6 +88,8 @@ OPERATOR_LABELS: dict[str, Any] = {
     "none": _("has none"),
 }
 
+
+DATE_HELP = _("A date as 2026-04-01, a number of months, or a month as 2026-04")
 
 FIELDS: dict[str, FieldSpec] = {
     "membership": FieldSpec(
@@ -99,9 +104,17 @@ FIELDS: dict[str, FieldSpec] = {
     ),
     "tier": FieldSpec(_("Monthly tier"), ("is", "is_not"), _("1000, 5000 or 10000")),
     "tenure_months": FieldSpec(_("Member for (months)"), ("gte", "lte")),
-    "first_gift": FieldSpec(_("First gift date"), ("before", "after", "between"), _("YYYY-MM-DD")),
+    "member_since": FieldSpec(
+        _("Monthly member since"), MONTH_OPERATORS, _("A number of months, or a month as 2026-04")
+    ),
+    "first_gift": FieldSpec(
+        _("First gift date"), ("before", "after", "between", *MONTH_OPERATORS), DATE_HELP
+    ),
     "last_gift": FieldSpec(
-        _("Last gift date"), ("before", "after", "between", "within_days"), _("YYYY-MM-DD")
+        _("Last gift date"), ("before", "after", "between", "within_days", *MONTH_OPERATORS), DATE_HELP
+    ),
+    "joined": FieldSpec(
+        _("Joined (added to the list)"), ("before", "after", "between", *MONTH_OPERATORS), DATE_HELP
     ),
     "gave_in_year": FieldSpec(_("Gave in year"), ("gave", "did_not_give"), _("e.g. 2024")),
     "lapsed": FieldSpec(
@@ -109,8 +122,10 @@ FIELDS: dict[str, FieldSpec] = {
     ),
     "lifetime_value": FieldSpec(_("Lifetime value (JPY)"), ("gte", "lte", "between")),
     "language": FieldSpec(_("Language"), ("is", "is_not"), _("ja or en")),
-    "tag": FieldSpec(_("Tags"), ("has_any", "has_none"), _("Comma-separated tag names")),
-    "company": FieldSpec(_("Partner company"), ("is", "is_not", "any", "none"), _("Company name or id")),
+    "tag": FieldSpec(
+        _("Tags"), ("has_any", "has_none"), _("Pick from the donors' tags; several separated by commas")
+    ),
+    "company": FieldSpec(_("Partner company"), ("is", "is_not", "any", "none"), _("Pick a partner company")),
     "newsletter": FieldSpec(
         _("Newsletter consent"),
         ("is", "is_not"),

@@ -14,7 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from crm.community.models import FacebookGroupInvitation
-from crm.donors.models import Donor
+from crm.companies.models import PartnerCompany
+from crm.donors.models import Donor, TaggedDonor
 
 LANGUAGES = ("ja", "en")
 
@@ -37,6 +38,20 @@ def _facebook_group() -> list[tuple[str, Any]]:
     return [*FacebookGroupInvitation.Status.choices, ("none", _("Never invited"))]
 
 
+def _tags() -> list[tuple[str, Any]]:
+    # The tags donors have now (a tag nobody carries would select nobody).
+    names = TaggedDonor.tag_model().objects.filter(crm_taggeddonor_items__isnull=False)
+    return [(name, name) for name in names.distinct().order_by("name").values_list("name", flat=True)]
+
+
+def _companies() -> list[tuple[str, Any]]:
+    # Stored by id, so renaming a company keeps the rule; shown and typed by name.
+    return [(str(pk), name) for pk, name in PartnerCompany.objects.order_by("name").values_list("pk", "name")]
+
+
+#: Fields whose value is picked from the CRM's own rows; anything else typed there is refused.
+PICKED_FROM_ROWS = {"tag", "company"}
+
 #: Fields whose value is one of a list (several, comma-separated, where the rule allows it).
 VALUE_CHOICES: dict[str, Callable[[], list[tuple[str, Any]]]] = {
     "membership": _membership,
@@ -44,6 +59,8 @@ VALUE_CHOICES: dict[str, Callable[[], list[tuple[str, Any]]]] = {
     "language": lambda: list(Donor.Language.choices),
     "newsletter": lambda: list(Donor.NewsletterStatus.choices),
     "facebook_group": _facebook_group,
+    "tag": _tags,
+    "company": _companies,
 }
 
 
@@ -80,3 +97,11 @@ def value_as_labels(field: str, text: str) -> str:
     if not labels or not text:
         return text
     return ", ".join(labels.get(word.strip(), word.strip()) for word in text.split(",") if word.strip())
+
+
+def unknown_values(field: str, text: str) -> list[str]:
+    """The words of a tag or company rule that name no tag or company in the CRM (after value_as_codes)."""
+    if field not in PICKED_FROM_ROWS or not text:
+        return []
+    codes = {code for code, _label in value_choices(field)}
+    return [word.strip() for word in text.split(",") if word.strip() and word.strip() not in codes]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
@@ -21,6 +23,7 @@ from crm.exports import csv_response
 from crm.segments.blocks import field_guide
 from crm.segments.models import Segment
 from crm.segments.rules import SegmentRuleError
+from crm.segments.selectors import LiveCount, live_count
 
 PREVIEW_SIZE = 50
 
@@ -60,18 +63,45 @@ class SegmentInspectView(generic.InspectView):
         return buttons
 
 
-class SegmentEditView(generic.EditView):
+def live_count_text(result: LiveCount) -> str:
+    if result.count is None:
+        return result.problem
+    return ngettext(
+        "%(count)s donor matches these rules now.", "%(count)s donors match these rules now.", result.count
+    ) % {"count": f"{result.count:,}"}
+
+
+class LiveCountMixin:
+    """The builder's count while the rules change: the script asks crm_segment:count as the person
+    types; without it the form's "Count" button posts here and the form comes back, unsaved, with
+    the count beside the buttons."""
+
+    def post(self, request, *args, **kwargs):
+        if "count" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        if not hasattr(self, "object"):
+            self.object = self.get_object() if "pk" in self.kwargs else None
+        self.form = self.get_form()
+        context = self.get_context_data(form=self.form)
+        context["live_count_text"] = live_count_text(live_count(request.POST))
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["field_guide"] = field_guide()
+        context["live_count_url"] = reverse("crm_segment:count")
+        return context
+
+
+class SegmentEditView(LiveCountMixin, generic.EditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The saved segment, not the form's instance: after an invalid POST that holds half-applied input.
         saved = Segment.objects.get(pk=self.object.pk)
-        return {**context, **segment_members_context(saved), "field_guide": field_guide()}
+        return {**context, **segment_members_context(saved)}
 
 
-class SegmentCreateView(generic.CreateView):
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "field_guide": field_guide()}
-
+class SegmentCreateView(LiveCountMixin, generic.CreateView):
     def save_instance(self):
         instance = self.form.save(commit=False)
         instance.created_by = self.request.user
@@ -117,6 +147,7 @@ class SegmentViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("export/<int:pk>/", self.export_members_view, name="export"),
+            path("count/", require_POST(self.count_view), name="count"),
             # "Push now" belongs to mailing, which uses segments (never the reverse): crm/wagtail_hooks.py
             # hands the view in as push_view.
             *([path("push/<int:pk>/", self.push_view, name="push")] if self.push_view else []),
@@ -125,6 +156,13 @@ class SegmentViewSet(ModelViewSet):
     def _check(self, request, action: str) -> None:
         if not self.permission_policy.user_has_permission(request.user, action):
             raise PermissionDenied
+
+    def count_view(self, request):
+        """The live count for the posted (unsaved) form, as JSON for crm/static/crm/segment_rules.js."""
+        if not any(self.permission_policy.user_has_permission(request.user, a) for a in ("add", "change")):
+            raise PermissionDenied
+        result = live_count(request.POST)
+        return JsonResponse({"count": result.count, "text": live_count_text(result)})
 
     def export_members_view(self, request, pk: int):
         self._check(request, "view")

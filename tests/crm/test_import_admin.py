@@ -188,3 +188,27 @@ def test_row_errors_are_written_in_the_uploaders_language(client, fundraiser):
 def test_progress_counts_a_last_row_without_its_newline(client, fundraiser):
     job, _page = _upload(client, CSV.rstrip(b"\n"))
     assert (job.rows_expected, job.rows_done) == (2, 2)
+
+
+POSTAL_CSV = (
+    "メールアドレス,氏名,郵便番号,都道府県,市区町村,住所\n"
+    "ok@example.jp,山田 太郎,150-0001,東京都,渋谷区,神宮前1-2-3\n"
+    "off@example.jp,佐藤 花子,100-0001,大阪府,大阪市北区,梅田1-1\n"
+).encode()
+
+
+def test_preview_flags_a_postal_code_that_does_not_fit_its_address_but_imports_it(client, fundraiser):
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.update_or_create(user=fundraiser, defaults={"preferred_language": "ja"})
+    job, preview = _upload(client, POSTAL_CSV)
+    html = preview.content.decode()
+    assert 'data-count="warnings">1<' in html
+    assert html.count("data-import-warning") == 1
+    assert "郵便番号と都道府県が一致しません" in html  # in the uploader's language
+    assert 'data-count="error">0<' in html  # a warning, not a refusal
+    warned = [row for row in job.preview["rows"] if row["warnings"]]
+    assert [row["email"] for row in warned] == ["off@example.jp"]
+
+    client.post(f"{URL}{job.pk}/confirm/")
+    assert set(Donor.objects.values_list("email", flat=True)) == {"ok@example.jp", "off@example.jp"}

@@ -223,3 +223,20 @@ def test_command_prints_errors_and_dry_run(tmp_path, capsys):
     assert Donor.objects.get().postal_code == "150-0001"
     with pytest.raises(CommandError):
         call_command("import_donors", str(tmp_path / "missing.csv"))
+
+
+def test_postal_codes_off_their_address_are_flagged_not_refused():
+    data = (
+        "メールアドレス,郵便番号,都道府県,市区町村\n"
+        "a@example.jp,150-0001,東京都,渋谷区\n"  # right
+        "b@example.jp,100-0001,東京都,渋谷区\n"  # Chiyoda's code, Shibuya's address
+        "c@example.jp,999-9999,東京都,\n"  # no such code
+        "d@example.jp,530-0001,,\n"  # nothing to compare it with
+    ).encode()
+    report = run(data)
+    flagged = {row.email: [w.column for w in row.warnings] for row in report.rows if row.warnings}
+    assert flagged == {"b@example.jp": ["郵便番号"], "c@example.jp": ["郵便番号"]}
+    assert report.rows_with_warnings == 2
+    assert report.summary()["rows_with_warnings"] == 2
+    assert report.counts["error"] == 0
+    assert Donor.objects.count() == 4

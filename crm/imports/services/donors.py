@@ -65,6 +65,7 @@ class RowOutcome:
     donation: str = ""  # "recorded", "already recorded" or ""
     errors: list[CellError] = field(default_factory=list)
     changed_fields: list[str] = field(default_factory=list)
+    warnings: list[CellError] = field(default_factory=list)  # imported anyway (a postal code off its address)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class ImportReport:
     )
     donations_recorded: int = 0
     donations_already_recorded: int = 0
+    rows_with_warnings: int = 0
     # Kept for display, capped so a 100,000-row file doesn't hold every outcome in memory.
     rows: list[RowOutcome] = field(default_factory=list)
     error_rows: list[RowOutcome] = field(default_factory=list)
@@ -103,6 +105,7 @@ class ImportReport:
             **self.counts,
             "donations_recorded": self.donations_recorded,
             "donations_already_recorded": self.donations_already_recorded,
+            "rows_with_warnings": self.rows_with_warnings,
             "unknown_columns": self.unknown_columns,
             "file_error": self.file_error,
         }
@@ -184,7 +187,7 @@ class _Batch:
             yield self._plan_row(row)
 
     def _plan_row(self, row: ImportRow) -> RowOutcome:
-        outcome = RowOutcome(line=row.line, status=SKIPPED, email=row.email)
+        outcome = RowOutcome(line=row.line, status=SKIPPED, email=row.email, warnings=row.warnings)
         donor = self.known.get(row.email)
         if donor is None and self.memory is not None:
             donor = self.memory.donor(row.email)
@@ -321,7 +324,7 @@ def _write_rows_one_by_one(rows: list[ImportRow]) -> Iterator[RowOutcome]:
     from crm.donors.services.donors import donor_upsert
 
     for row in rows:
-        outcome = RowOutcome(line=row.line, status=SKIPPED, email=row.email)
+        outcome = RowOutcome(line=row.line, status=SKIPPED, email=row.email, warnings=row.warnings)
         try:
             with transaction.atomic():
                 existing = Donor.objects.filter(email=row.email).first()
@@ -405,6 +408,7 @@ def import_donors(
             report.donations_recorded += 1
         elif outcome.donation == "already recorded":
             report.donations_already_recorded += 1
+        report.rows_with_warnings += bool(outcome.warnings)
         if len(report.rows) < keep_rows:
             report.rows.append(outcome)
         else:

@@ -83,4 +83,72 @@
   else refreshAll();
   // Wagtail draws the StreamField after DOMContentLoaded.
   window.addEventListener("load", refreshAll);
+
+  /* The live count: the unsaved form goes to the count endpoint (crm_segment:count) a moment after
+   * each change, and the answer ("123 donors match these rules now.") shows beside the buttons.
+   * Answers that come back out of order are dropped: only the latest request may write. */
+  var countTimer = null;
+  var countRequest = 0;
+
+  function countOutput() {
+    return document.querySelector("[data-segment-live-count]");
+  }
+
+  function askForCount() {
+    var output = countOutput();
+    var form = output && output.closest("form");
+    if (!form || !output.dataset.url) return;
+    var request = ++countRequest;
+    output.setAttribute("aria-busy", "true");
+    fetch(output.dataset.url, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" },
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (answer) {
+        if (request !== countRequest || !answer) return;
+        output.textContent = answer.text;
+        output.dataset.count = answer.count === null ? "" : String(answer.count);
+      })
+      .catch(function () {})
+      .finally(function () {
+        if (request === countRequest) output.removeAttribute("aria-busy");
+      });
+  }
+
+  function countSoon() {
+    if (countTimer !== null) window.clearTimeout(countTimer);
+    countTimer = window.setTimeout(askForCount, 400);
+  }
+
+  ["input", "change"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      var form = event.target.closest && event.target.closest("form");
+      if (form && form.contains(countOutput())) countSoon();
+    });
+  });
+  // Adding, removing or moving a rule changes no input value: watch the rows instead.
+  window.addEventListener("load", function () {
+    var output = countOutput();
+    var form = output && output.closest("form");
+    if (!form) return;
+    new MutationObserver(function (mutations) {
+      // Its own answer and the value lists this script adds are not changes to the rules.
+      var ruleRows = mutations.some(function (mutation) {
+        if (output.contains(mutation.target) || mutation.target.tagName === "DATALIST") return false;
+        var nodes = Array.prototype.slice
+          .call(mutation.addedNodes)
+          .concat(Array.prototype.slice.call(mutation.removedNodes));
+        return nodes.some(function (node) {
+          return node.nodeName !== "DATALIST";
+        });
+      });
+      if (ruleRows) countSoon();
+    }).observe(form, { childList: true, subtree: true });
+    askForCount();
+  });
 })();
