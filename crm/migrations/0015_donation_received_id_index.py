@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0012_events_mailings'),
+        ('crm', '0014_bank_transfers'),
     ]
 
     operations = [
