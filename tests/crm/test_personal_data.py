@@ -67,3 +67,25 @@ def test_the_csv_export_and_the_seeder_cover_every_personal_field(admin_client):
     assert len(headings) == len(DonorViewSet.list_export)
     exported = dict(zip(DonorViewSet.list_export, row, strict=True))
     assert exported["notes"] == "prefers letters" and exported["stripe_customer_id"] == "cus_123"
+
+
+@pytest.mark.django_db
+def test_erasure_forgets_the_card_kept_for_the_donors_stripe_customer():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from crm.payments.models import PaymentCard
+
+    donor = DonorFactory(stripe_customer_id="cus_erase_me")
+    seen = timezone.now() - dt.timedelta(days=1)
+    PaymentCard.objects.create(
+        customer_id="cus_erase_me", brand="visa", last4="4242", exp_month=1, exp_year=2030, seen_at=seen
+    )
+    PaymentCard.objects.create(
+        customer_id="cus_someone_else", brand="visa", last4="1111", exp_month=2, exp_year=2030, seen_at=seen
+    )
+
+    donor_erase(donor=donor, user=None)
+
+    assert list(PaymentCard.objects.values_list("customer_id", flat=True)) == ["cus_someone_else"]
