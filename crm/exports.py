@@ -22,7 +22,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from wagtail.admin.views import generic
 
 #: Excel takes a UTF-8 CSV for UTF-8 only when it starts with this.
@@ -128,7 +128,7 @@ class PeopleSpreadsheetMixin:
             return force_str(self.export_headings[field])
         model_field = self._model_field(queryset.model, field)
         if field == "id":
-            return gettext("Number")
+            return pgettext("spreadsheet heading", "Number")
         if model_field is not None and model_field.is_relation and model_field.attname == field:
             # donor_id next to donor: the number, so a merge or a look-up can use it.
             return gettext("%(label)s number") % {"label": capfirst(force_str(model_field.verbose_name))}

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -94,7 +95,7 @@ EXPORT_FIELDS = [
     ("status", _("Status")),
     ("donor_id", _("Donor number")),
     ("name", _("Name")),
-    ("email", _("Email")),
+    ("email", pgettext_lazy("email address", "Email")),
     ("language", _("Language")),
     ("manual", _("By hand")),
     ("created_at", _("Added")),

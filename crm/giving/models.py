@@ -90,10 +90,15 @@ class RecurringDonationChange(models.Model):
     """The status history of a recurring donation, for the donor timeline."""
 
     recurring_donation = models.ForeignKey(
-        RecurringDonation, on_delete=models.CASCADE, related_name="changes"
+        RecurringDonation,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("recurring donation"),
     )
-    status = models.CharField(max_length=10, choices=RecurringDonation.Status.choices)
-    changed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=RecurringDonation.Status.choices, verbose_name=_("status")
+    )
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
 
     class Meta:
         verbose_name = _("monthly membership change")
@@ -207,10 +212,13 @@ class Donation(models.Model):
     def __str__(self) -> str:
         return f"{self.amount:,} {self.currency} · {self.received_at:%Y-%m-%d}"
 
-    @property
-    def net_amount(self) -> int:
+    def _net_amount(self) -> int:
         """What the NPO keeps of this gift once refunds are taken off."""
         return self.amount - self.amount_refunded
+
+    # The label of the listing, inspect and export column (Django's label_for_field reads it).
+    _net_amount.short_description = _("net amount")
+    net_amount = property(_net_amount)
 
     @property
     def is_recurring(self) -> bool:

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
@@ -132,7 +132,9 @@ class SegmentViewSet(ModelViewSet):
 
         fields = ["id", "family_name", "given_name", "email", "preferred_language", "newsletter_status"]
         headings = [
-            gettext("Number") if name == "id" else capfirst(Donor._meta.get_field(name).verbose_name)
+            pgettext("spreadsheet heading", "Number")
+            if name == "id"
+            else capfirst(Donor._meta.get_field(name).verbose_name)
             for name in fields
         ]
         donors = segment.donors().order_by("pk").only(*fields).iterator(chunk_size=2000)

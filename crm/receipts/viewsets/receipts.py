@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from crm.exports import PeopleSpreadsheetIndexView
 from crm.receipts import selectors, services
 from crm.receipts.models import Receipt
 from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf, _ToInspect
@@ -155,6 +156,8 @@ class ReceiptViewSet(KeptRecordsViewSetMixin, ModelViewSet):
     menu_label = _("Receipts")
     add_to_admin_menu = False
     filterset_class = ReceiptFilterSet
+    # The office's spreadsheet: BOM, Japan time, translated headings (crm/exports.py).
+    index_view_class = PeopleSpreadsheetIndexView
     inspect_view_class = ReceiptInspectView
     inspect_view_enabled = True
     inspect_template_name = "crm/receipts/receipt_inspect.html"
