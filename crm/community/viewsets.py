@@ -38,6 +38,7 @@ from crm.community.models import FacebookGroupInvitation
 from crm.community.selectors import invitation_queue_count
 from crm.donors.models import Donor
 from crm.exports import PeopleSpreadsheetMixin, csv_response
+from crm.inspect_views import ReadableInspectView
 
 Status = FacebookGroupInvitation.Status
 permission_policy = ModelPermissionPolicy(FacebookGroupInvitation)
@@ -329,7 +330,7 @@ class InvitationCreateView(generic.CreateView):
         return services.invitation_add_manually(donor=self.form.cleaned_data["donor"], user=self.request.user)
 
 
-class InvitationInspectView(generic.InspectView):
+class InvitationInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["events"] = self.object.events.select_related("by_user")[:200]

@@ -379,6 +379,8 @@ class DonorViewSet(ModelViewSet):
         "email",
         "phone",
         "address",
+        "no_post",
+        "receipt_to_company",
         "preferred_language",
         "source",
         "newsletter_status",

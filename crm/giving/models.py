@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.display import day, money, money_per_interval
 from crm.giving.querysets import DonationQuerySet, RecurringDonationQuerySet
 
 
@@ -56,7 +57,7 @@ class RecurringDonation(models.Model):
         indexes = [models.Index(fields=["status", "donor"], name="crm_recurring_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.donor} · {self.amount:,} {self.currency}/{self.interval}"
+        return f"{self.donor} · {money_per_interval(self.amount, self.currency, self.interval)}"
 
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded_status", None)
@@ -210,7 +211,7 @@ class Donation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount:,} {self.currency} · {self.received_at:%Y-%m-%d}"
+        return f"{money(self.amount, self.currency)} · {day(self.received_at)}"
 
     def _net_amount(self) -> int:
         """What the NPO keeps of this gift once refunds are taken off."""

@@ -9,9 +9,11 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from crm.display import EMPTY, money, money_per_interval
 from crm.donors.models import Donor
 from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import Donation, RecurringDonation
+from crm.inspect_views import ReadableInspectView
 
 # --- donations and monthly members ----------------------------------------------------------------
 
@@ -40,6 +42,7 @@ class DonationViewSet(ModelViewSet):
     menu_label = _("Donations")
     add_to_admin_menu = False
     index_view_class = DonationIndexView
+    inspect_view_class = ReadableInspectView
     filterset_class = DonationFilterSet
     search_fields = ["donor__search_text"]
     search_backend_name = None
@@ -48,8 +51,15 @@ class DonationViewSet(ModelViewSet):
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
-        Column("amount", label=_("Amount"), sort_key="amount"),
-        Column("amount_refunded", label=_("Refunded"), sort_key="amount_refunded"),
+        Column(
+            "amount", label=_("Amount"), sort_key="amount", accessor=lambda d: money(d.amount, d.currency)
+        ),
+        Column(
+            "amount_refunded",
+            label=_("Refunded"),
+            sort_key="amount_refunded",
+            accessor=lambda d: money(d.amount_refunded, d.currency) if d.amount_refunded else EMPTY,
+        ),
         "currency",
         DateColumn("received_at", label=_("Received"), sort_key="received_at"),
         "method",
@@ -120,6 +130,7 @@ class RecurringDonationViewSet(ModelViewSet):
     url_prefix = "crm/monthly-members"
     add_to_admin_menu = False
     index_view_class = RecurringDonationIndexView
+    inspect_view_class = ReadableInspectView
     filterset_class = RecurringDonationFilterSet
     search_fields = ["donor__search_text"]
     search_backend_name = None
@@ -128,7 +139,12 @@ class RecurringDonationViewSet(ModelViewSet):
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
-        Column("amount", label=_("Amount"), sort_key="amount"),
+        Column(
+            "amount",
+            label=_("Amount"),
+            sort_key="amount",
+            accessor=lambda m: money_per_interval(m.amount, m.currency, m.interval),
+        ),
         "interval",
         "status",
         DateColumn("started_at", label=_("Started"), sort_key="started_at"),

@@ -14,12 +14,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import BaseOperationView, WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
 
+from crm.inspect_views import ReadableInspectView
 from crm.payments.models import StripeEvent
 from crm.payments.services.events import stripe_event_retry
 
@@ -50,7 +51,7 @@ class StripeEventIndexView(IndexView):
         return buttons
 
 
-class StripeEventInspectView(InspectView):
+class StripeEventInspectView(ReadableInspectView):
     def get_field_display_value(self, field_name, field):
         if field_name == "payload":
             return format_html("<pre>{}</pre>", json.dumps(self.object.payload, indent=2, ensure_ascii=False))

@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from crm.donors.models import Donor
 from crm.exports import csv_response
+from crm.inspect_views import ReadableInspectView
 from crm.segments.blocks import field_guide
 from crm.segments.models import Segment
 from crm.segments.rules import SegmentRuleError
@@ -42,7 +43,7 @@ def segment_members_context(segment: Segment) -> dict[str, Any]:
     return context
 
 
-class SegmentInspectView(generic.InspectView):
+class SegmentInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **segment_members_context(self.object)}
 

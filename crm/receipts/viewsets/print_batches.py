@@ -20,6 +20,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from crm.inspect_views import ReadableInspectView
 from crm.receipts import services
 from crm.receipts.models import PrintBatch
 from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf
@@ -72,7 +73,7 @@ class PrintBatchCreateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         return redirect("crm_print_batch:inspect", quote(batch.pk))
 
 
-class PrintBatchInspectView(generic.InspectView):
+class PrintBatchInspectView(ReadableInspectView):
     def get_header_buttons(self):
         return [
             HeaderButton(
