@@ -43,8 +43,32 @@ def assert_no_python_values(text: str):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("ja", ["はい", "いいえ", "—", "¥1,000", "毎月 ¥1,000", "毎年 ¥12,000", "2026年12月3日 14:05", "2026年12月3日"]),
-        ("en", ["Yes", "No", "—", "¥1,000", "¥1,000 monthly", "¥12,000 yearly", "Dec. 3, 2026, 14:05", "Dec. 3, 2026"]),
+        (
+            "ja",
+            [
+                "はい",
+                "いいえ",
+                "—",
+                "¥1,000",
+                "毎月 ¥1,000",
+                "毎年 ¥12,000",
+                "2026年12月3日 14:05",
+                "2026年12月3日",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Yes",
+                "No",
+                "—",
+                "¥1,000",
+                "¥1,000 monthly",
+                "¥12,000 yearly",
+                "Dec. 3, 2026, 14:05",
+                "Dec. 3, 2026",
+            ],
+        ),
     ],
 )
 def test_values_for_people_in_both_languages(language, expected):
@@ -128,4 +152,3 @@ def test_the_monthly_member_record_and_listings_show_money(client, superuser, gi
     assert_no_python_values(record_values(record))
     assert monthly in client.get(reverse("crm_monthly_member:index")).content.decode()
     assert "¥12,345" in client.get(reverse("crm_donation:index")).content.decode()
-
