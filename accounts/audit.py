@@ -14,6 +14,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.log_actions import log
 
 from cms.client_address import client_address
@@ -22,7 +23,7 @@ from cms.client_address import client_address
 STAFF_LOG_ACTIONS: dict[str, tuple[Any, Any]] = {
     "accounts.login": (_("Staff login"), _("Logged in")),
     "accounts.login_failed": (_("Failed staff login"), _("Failed login (wrong password or locked out)")),
-    "accounts.logout": (_("Staff logout"), _("Logged out")),
+    "accounts.logout": (_("Staff logout"), pgettext_lazy("audit log", "Logged out")),
     "accounts.two_factor_enabled": (_("Two-step verification set up"), _("Set up two-step verification")),
     "accounts.two_factor_verified": (_("Two-step verification passed"), _("Passed two-step verification")),
     "accounts.two_factor_failed": (_("Two-step verification failed"), _("Entered a wrong verification code")),

@@ -30,7 +30,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from wagtail.admin.views import generic
 
 from accounts.audit import staff_event
@@ -201,7 +201,7 @@ class PeopleSpreadsheetMixin:
             return force_str(self.export_headings[field])
         model_field = self._model_field(queryset.model, field)
         if field == "id":
-            return gettext("Number")
+            return pgettext("spreadsheet heading", "Number")
         if model_field is not None and model_field.is_relation and model_field.attname == field:
             # donor_id next to donor: the number, so a merge or a look-up can use it.
             return gettext("%(label)s number") % {"label": capfirst(force_str(model_field.verbose_name))}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +23,7 @@ from home.same_origin import same_origin_post
 class NewsletterForm(forms.Form):
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    email = forms.EmailField(label=pgettext_lazy("email address", "Email"), max_length=254)
     language = forms.ChoiceField(
         label=_("Newsletter language"), choices=[("ja", "日本語"), ("en", "English")]
     )

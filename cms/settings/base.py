@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cms.env import git_commit, load_env
 from cms.logging import logging_config
@@ -166,7 +167,7 @@ TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count if ENV.trusted_proxy_count is not 
 LANGUAGE_CODE = "ja"
 LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("ja", _("Japanese")),
-    ("en", _("English")),
+    ("en", pgettext_lazy("language name", "English")),
 ]
 # Staff choose the admin's language among those our own strings are translated into.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語"), ("en", "English")]

@@ -66,7 +66,9 @@ class FacebookGroupInvitation(models.Model):
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True, default="")
     # Set while an email to this donor is being sent, so two workers never send the same one twice.
-    send_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    send_claimed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("send claimed at")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

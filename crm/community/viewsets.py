@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -40,6 +41,7 @@ from crm.community.selectors import (
     invitations_unchanged_for,
 )
 from crm.exports import PeopleSpreadsheetMixin, csv_response
+from crm.inspect_views import ReadableInspectView
 
 Status = FacebookGroupInvitation.Status
 permission_policy = ModelPermissionPolicy(FacebookGroupInvitation)
@@ -97,7 +99,7 @@ EXPORT_FIELDS = [
     ("status", _("Status")),
     ("donor_id", _("Donor number")),
     ("name", _("Name")),
-    ("email", _("Email")),
+    ("email", pgettext_lazy("email address", "Email")),
     ("language", _("Language")),
     ("manual", _("By hand")),
     ("created_at", _("Added")),
@@ -325,7 +327,7 @@ class InvitationCreateView(generic.CreateView):
         return services.invitation_add_manually(donor=self.form.cleaned_data["donor"], user=self.request.user)
 
 
-class InvitationInspectView(generic.InspectView):
+class InvitationInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["events"] = self.object.events.select_related("by_user")[:200]

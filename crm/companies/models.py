@@ -66,11 +66,13 @@ class PartnerCompany(models.Model):
         language = (translation.get_language() or "ja").split("-")[0]
         return self.name_en if language == "en" and self.name_en else self.name
 
-    @property
-    def relationship_kinds(self) -> list[str]:
+    def _relationship_kinds(self) -> list[str]:
         return [
             str(self._meta.get_field(f).verbose_name) for f in self.RELATIONSHIP_FIELDS if getattr(self, f)
         ]
+
+    _relationship_kinds.short_description = _("relationship kinds")
+    relationship_kinds = property(_relationship_kinds)
 
     @property
     def search_name(self) -> str:

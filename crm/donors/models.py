@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -75,7 +76,7 @@ DONOR_RECORD_FIELDS = (
 class Donor(models.Model):
     class Language(models.TextChoices):
         JA = "ja", _("Japanese")
-        EN = "en", _("English")
+        EN = "en", pgettext_lazy("language name", "English")
 
     class Source(models.TextChoices):
         SITE = "site", _("Site")
@@ -107,7 +108,10 @@ class Donor(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     address_line = models.CharField(_("address"), max_length=255, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language.choices, default=Language.JA
+        pgettext_lazy("donor", "preferred language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.JA,
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     newsletter_status = models.CharField(
@@ -155,7 +159,7 @@ class Donor(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     stripe_customer_id = models.CharField(_("Stripe customer"), max_length=255, blank=True, default="")
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", verbose_name=_("search text"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
@@ -236,8 +240,7 @@ class Donor(models.Model):
     def kana_name(self) -> str:
         return " ".join(p for p in (self.family_name_kana, self.given_name_kana) if p)
 
-    @property
-    def address(self) -> str:
+    def _address(self) -> str:
         parts = [
             f"〒{self.postal_code}" if self.postal_code else "",
             self.prefecture,
@@ -245,6 +248,10 @@ class Donor(models.Model):
             self.address_line,
         ]
         return " ".join(p for p in parts if p)
+
+    # The inspect view's label (Django's label_for_field reads it).
+    _address.short_description = _("Address")
+    address = property(_address)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -271,10 +278,12 @@ class Donor(models.Model):
 class ConsentChange(models.Model):
     """One change of a donor's newsletter consent: the evidence APPI and Mailchimp disputes ask for."""
 
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="consent_changes")
-    status = models.CharField(max_length=12, choices=Donor.NewsletterStatus.choices)
-    source = models.CharField(max_length=100, blank=True)
-    changed_at = models.DateTimeField(default=timezone.now)
+    donor = models.ForeignKey(
+        Donor, on_delete=models.CASCADE, related_name="consent_changes", verbose_name=_("donor")
+    )
+    status = models.CharField(max_length=12, choices=Donor.NewsletterStatus.choices, verbose_name=_("status"))
+    source = models.CharField(max_length=100, blank=True, verbose_name=_("source"))
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
 
     class Meta:
         verbose_name = _("consent change")
@@ -292,13 +301,22 @@ class DonorEmailHistory(models.Model):
         MERGED = "merged", _("Merged from a duplicate")
         CHANGED = "changed", _("Changed")
 
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="email_history")
-    email = models.EmailField(max_length=254)
-    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.CHANGED)
-    merged_from_id = models.PositiveBigIntegerField(null=True, blank=True)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    donor = models.ForeignKey(
+        Donor, on_delete=models.CASCADE, related_name="email_history", verbose_name=_("donor")
+    )
+    email = models.EmailField(max_length=254, verbose_name=_("email"))
+    reason = models.CharField(
+        max_length=10, choices=Reason.choices, default=Reason.CHANGED, verbose_name=_("reason")
+    )
+    merged_from_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("merged from id"))
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:

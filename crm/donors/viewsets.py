@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
@@ -311,7 +312,7 @@ class DonorViewSet(ModelViewSet):
     list_display = [
         "__str__",
         TextColumn("kana_name", label=_("Kana"), sort_key="family_name_kana"),
-        TextColumn("email", label=_("Email"), sort_key="email"),
+        TextColumn("email", label=pgettext_lazy("email address", "Email"), sort_key="email"),
         TextColumn("get_newsletter_status_display", label=_("Newsletter"), sort_key="newsletter_status"),
         # Stored per donor (crm_donorgiving) and indexed, so these sort 100,000 donors off an index.
         # "Member" sorts by how long: the longest-standing members first, non-members last.
@@ -368,6 +369,8 @@ class DonorViewSet(ModelViewSet):
         "email",
         "phone",
         "address",
+        "no_post",
+        "receipt_to_company",
         "preferred_language",
         "source",
         "newsletter_status",

@@ -68,6 +68,7 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
@@ -118,8 +119,12 @@ class EventInvitation(models.Model):
         MAYBE = "maybe", _("Maybe")
         WAITING = "waiting", _("Waiting list")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
-    donor = models.ForeignKey("crm.Donor", on_delete=models.CASCADE, related_name="event_invitations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("event")
+    )
+    donor = models.ForeignKey(
+        "crm.Donor", on_delete=models.CASCADE, related_name="event_invitations", verbose_name=_("donor")
+    )
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.NONE)
     guests = models.PositiveSmallIntegerField(_("guests"), default=0)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
@@ -127,7 +132,12 @@ class EventInvitation(models.Model):
     waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("checked in by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -158,11 +168,13 @@ class EventEmail(models.Model):
         PROMOTED = "promoted", _("Place freed up")
         CANCELLED = "cancelled", _("Event cancelled")
 
-    invitation = models.ForeignKey(EventInvitation, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    invitation = models.ForeignKey(
+        EventInvitation, on_delete=models.CASCADE, related_name="emails", verbose_name=_("invitation")
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
 
     class Meta:
         verbose_name = _("event email")

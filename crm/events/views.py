@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from crm.events.models import EventInvitation, EventPage
@@ -111,7 +112,7 @@ def _answer_page(request, invitation: EventInvitation, language: str):
 class RegisterForm(forms.Form):
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     given_name = forms.CharField(label=_("Given name"), max_length=100)
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=pgettext_lazy("email address", "Email"))
     guests = forms.TypedChoiceField(label=_("Guests you bring"), coerce=int, initial=0, required=False)
 
     def __init__(self, *args, max_guests: int, **kwargs):

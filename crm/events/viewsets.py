@@ -29,6 +29,7 @@ from crm.events.services import (
     event_invite,
     event_promote_waiting,
 )
+from crm.inspect_views import ReadableInspectView
 
 permission_policy = ModelPermissionPolicy(Event)
 Answer = EventInvitation.Answer
@@ -73,7 +74,7 @@ class EventEditView(generic.EditView):
         return instance
 
 
-class EventInspectView(generic.InspectView):
+class EventInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object

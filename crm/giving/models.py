@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.display import day, money, money_per_interval
 from crm.giving.querysets import DonationQuerySet, RecurringDonationQuerySet
 
 
@@ -56,7 +57,7 @@ class RecurringDonation(models.Model):
         indexes = [models.Index(fields=["status", "donor"], name="crm_recurring_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.donor} · {self.amount:,} {self.currency}/{self.interval}"
+        return f"{self.donor} · {money_per_interval(self.amount, self.currency, self.interval)}"
 
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded_status", None)
@@ -90,10 +91,15 @@ class RecurringDonationChange(models.Model):
     """The status history of a recurring donation, for the donor timeline."""
 
     recurring_donation = models.ForeignKey(
-        RecurringDonation, on_delete=models.CASCADE, related_name="changes"
+        RecurringDonation,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("recurring donation"),
     )
-    status = models.CharField(max_length=10, choices=RecurringDonation.Status.choices)
-    changed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=RecurringDonation.Status.choices, verbose_name=_("status")
+    )
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changed at"))
 
     class Meta:
         verbose_name = _("monthly membership change")
@@ -208,12 +214,15 @@ class Donation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount:,} {self.currency} · {self.received_at:%Y-%m-%d}"
+        return f"{money(self.amount, self.currency)} · {day(self.received_at)}"
 
-    @property
-    def net_amount(self) -> int:
+    def _net_amount(self) -> int:
         """What the NPO keeps of this gift once refunds are taken off."""
         return self.amount - self.amount_refunded
+
+    # The label of the listing, inspect and export column (Django's label_for_field reads it).
+    _net_amount.short_description = _("net amount")
+    net_amount = property(_net_amount)
 
     @property
     def is_recurring(self) -> bool:

@@ -12,8 +12,10 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from crm.display import EMPTY, money, money_per_interval
 from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import Donation, RecurringDonation
+from crm.inspect_views import ReadableInspectView
 
 # --- donations and monthly members ----------------------------------------------------------------
 
@@ -46,6 +48,7 @@ class GiftListingViewSet(ModelViewSet):
 
     donor_search: Callable[[str], QuerySet]
     add_to_admin_menu = False  # an item of the CRM menu group (crm/wagtail_hooks.py)
+    inspect_view_class = ReadableInspectView
     search_fields = ["donor__search_text"]
     search_backend_name = None
     inspect_view_enabled = True
@@ -64,8 +67,15 @@ class DonationViewSet(GiftListingViewSet):
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
-        Column("amount", label=_("Amount"), sort_key="amount"),
-        Column("amount_refunded", label=_("Refunded"), sort_key="amount_refunded"),
+        Column(
+            "amount", label=_("Amount"), sort_key="amount", accessor=lambda d: money(d.amount, d.currency)
+        ),
+        Column(
+            "amount_refunded",
+            label=_("Refunded"),
+            sort_key="amount_refunded",
+            accessor=lambda d: money(d.amount_refunded, d.currency) if d.amount_refunded else EMPTY,
+        ),
         "currency",
         DateColumn("received_at", label=_("Received"), sort_key="received_at"),
         "method",
@@ -135,11 +145,17 @@ class RecurringDonationViewSet(GiftListingViewSet):
     menu_label = _("Monthly members")
     url_prefix = "crm/monthly-members"
     index_view_class = RecurringDonationIndexView
+    inspect_view_class = ReadableInspectView
     filterset_class = RecurringDonationFilterSet
     list_display = [
         "__str__",
         Column("donor", label=_("Donor"), sort_key="donor__family_name_kana"),
-        Column("amount", label=_("Amount"), sort_key="amount"),
+        Column(
+            "amount",
+            label=_("Amount"),
+            sort_key="amount",
+            accessor=lambda m: money_per_interval(m.amount, m.currency, m.interval),
+        ),
         "interval",
         "status",
         DateColumn("started_at", label=_("Started"), sort_key="started_at"),

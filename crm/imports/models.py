@@ -25,19 +25,25 @@ class DonorImportJob(models.Model):
 
     RUNNING = (Stage.CHECKING, Stage.IMPORTING)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("number"))
     filename = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.CHECKING)
-    rows_expected = models.PositiveIntegerField(default=0, help_text=_("Lines in the file after the header."))
-    rows_done = models.PositiveIntegerField(default=0)
-    preview = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    rows_expected = models.PositiveIntegerField(
+        default=0, help_text=_("Lines in the file after the header."), verbose_name=_("rows expected")
+    )
+    rows_done = models.PositiveIntegerField(default=0, verbose_name=_("rows done"))
+    preview = models.JSONField(default=dict, blank=True, verbose_name=_("preview"))
+    result = models.JSONField(default=dict, blank=True, verbose_name=_("result"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("donor import")

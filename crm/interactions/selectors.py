@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry
 
 from crm.companies.models import PartnerCompany
+from crm.display import money, money_per_interval
 from crm.donors.models import Donor
 from crm.giving.models import Donation, RecurringDonationChange
 
@@ -38,10 +39,12 @@ def donor_timeline(donor: Donor) -> list[TimelineEntry]:
         detail = f"{d.get_method_display()} · {d.get_status_display()}"
         if d.amount_refunded:
             detail += " · " + _("refunded %(refunded)s, kept %(net)s") % {
-                "refunded": f"{d.amount_refunded:,} {d.currency}",
-                "net": f"{d.net_amount:,} {d.currency}",
+                "refunded": money(d.amount_refunded, d.currency),
+                "net": money(d.net_amount, d.currency),
             }
-        entries.append(TimelineEntry(d.received_at, "donation", f"{kind}: {d.amount:,} {d.currency}", detail))
+        entries.append(
+            TimelineEntry(d.received_at, "donation", f"{kind}: {money(d.amount, d.currency)}", detail)
+        )
     changes = RecurringDonationChange.objects.filter(recurring_donation__donor=donor).select_related(
         "recurring_donation"
     )[:TIMELINE_LIMIT]
@@ -52,7 +55,7 @@ def donor_timeline(donor: Donor) -> list[TimelineEntry]:
                 c.changed_at,
                 "membership",
                 _("Monthly membership: %(status)s") % {"status": c.get_status_display()},
-                f"{rd.amount:,} {rd.currency} / {rd.get_interval_display()}",
+                money_per_interval(rd.amount, rd.currency, rd.interval),
             )
         )
     for c in donor.consent_changes.all()[:TIMELINE_LIMIT]:

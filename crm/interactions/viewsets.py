@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -19,6 +18,7 @@ from crm.donors.models import Donor
 from crm.exports import PeopleSpreadsheetIndexView
 from crm.giving.models import Donation
 from crm.giving.services import donation_record_by_hand
+from crm.inspect_views import ReadableInspectView
 from crm.interactions.models import Interaction
 from crm.interactions.selectors import company_timeline, donor_timeline
 from crm.interactions.services import interaction_record
@@ -38,6 +38,7 @@ class InteractionViewSet(ModelViewSet):
     menu_label = _("Interactions")
     add_to_admin_menu = False
     filterset_class = InteractionFilterSet
+    inspect_view_class = ReadableInspectView
     search_fields = ["summary", "body", "donor__search_text", "company__name"]
     search_backend_name = None
     inspect_view_enabled = True
@@ -76,7 +77,7 @@ class DonorGiftForm(forms.ModelForm):
         fields = ["amount", "received_at", "method"]
 
 
-class DonorInspectView(generic.InspectView):
+class DonorInspectView(ReadableInspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(Donor.objects.select_related("company").with_giving(), pk=self.pk)
 
@@ -168,7 +169,7 @@ class DonorInspectView(generic.InspectView):
         return buttons
 
 
-class PartnerCompanyInspectView(generic.InspectView):
+class PartnerCompanyInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(

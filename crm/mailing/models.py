@@ -12,17 +12,19 @@ class MailchimpMemberState(models.Model):
     tags it holds. A sync sends only what differs from this, so an unchanged CRM costs no writes; a
     failed write leaves it untouched, so the next run sends it again."""
 
-    donor = models.OneToOneField("crm.Donor", on_delete=models.CASCADE, related_name="mailchimp_state")
+    donor = models.OneToOneField(
+        "crm.Donor", on_delete=models.CASCADE, related_name="mailchimp_state", verbose_name=_("donor")
+    )
     email = models.EmailField(_("email in Mailchimp"), max_length=254)
-    payload_hash = models.CharField(max_length=64, blank=True)
+    payload_hash = models.CharField(max_length=64, blank=True, verbose_name=_("payload hash"))
     pushed_status = models.CharField(_("status we last sent"), max_length=20, blank=True)
     remote_status = models.CharField(_("status in Mailchimp"), max_length=20, blank=True)
     # {tag name: True (active) | False (inactive)}, as Mailchimp last accepted them.
-    tags = models.JSONField(default=dict, blank=True)
-    last_pushed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    failure_count = models.PositiveIntegerField(default=0)
+    tags = models.JSONField(default=dict, blank=True, verbose_name=_("tags"))
+    last_pushed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last pushed at"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
+    failure_count = models.PositiveIntegerField(default=0, verbose_name=_("failure count"))
 
     class Meta:
         verbose_name = _("Mailchimp member state")

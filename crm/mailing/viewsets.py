@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from crm.inspect_views import ReadableInspectView
 from crm.mailing.models import MailchimpSyncRun
 from crm.mailing.tasks import mailchimp_push_task
 from crm.segments.models import Segment
@@ -39,6 +40,7 @@ def segment_push_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class MailchimpSyncRunViewSet(ModelViewSet):
+    inspect_view_class = ReadableInspectView
     model = MailchimpSyncRun
     icon = "history"
     menu_label = _("Mailchimp sync log")

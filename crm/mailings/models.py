@@ -66,6 +66,7 @@ class Mailing(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True, editable=False)
@@ -76,6 +77,7 @@ class Mailing(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("finalised by"),
     )
     piece_count = models.PositiveIntegerField(_("pieces"), default=0, editable=False)
     donor_count = models.PositiveIntegerField(_("donors"), default=0, editable=False)
@@ -96,8 +98,10 @@ class Mailing(models.Model):
 class MailingPiece(models.Model):
     """One envelope of a final mailing, as it goes to the print shop."""
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="pieces")
-    position = models.PositiveIntegerField()
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="pieces", verbose_name=_("mailing")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
     postal_code = models.CharField(_("postal code"), max_length=10)
     address1 = models.CharField(_("address 1"), max_length=200)
     address2 = models.CharField(_("address 2"), max_length=255, blank=True)
@@ -106,10 +110,10 @@ class MailingPiece(models.Model):
     department = models.CharField(_("department"), max_length=200, blank=True)
     addressee = models.CharField(_("addressee"), max_length=300)
     #: Names for the letter's greeting, without honorific (山田太郎・花子).
-    greeting_name = models.CharField(max_length=300, blank=True)
-    language = models.CharField(max_length=2, default="ja")
-    address_key = models.CharField(max_length=400)
-    donors = models.ManyToManyField("crm.Donor", related_name="mailing_pieces")
+    greeting_name = models.CharField(max_length=300, blank=True, verbose_name=_("greeting name"))
+    language = models.CharField(max_length=2, default="ja", verbose_name=_("language"))
+    address_key = models.CharField(max_length=400, verbose_name=_("address key"))
+    donors = models.ManyToManyField("crm.Donor", related_name="mailing_pieces", verbose_name=_("donors"))
 
     class Meta:
         verbose_name = _("mailing piece")
@@ -130,11 +134,18 @@ class ReturnedMail(models.Model):
     or merged) lifts the block without anyone having to remember to clear a flag.
     """
 
-    donor = models.ForeignKey("crm.Donor", on_delete=models.CASCADE, related_name="returned_mail")
-    address_key = models.CharField(max_length=400)
+    donor = models.ForeignKey(
+        "crm.Donor", on_delete=models.CASCADE, related_name="returned_mail", verbose_name=_("donor")
+    )
+    address_key = models.CharField(max_length=400, verbose_name=_("address key"))
     marked_at = models.DateTimeField(_("marked"), default=timezone.now)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("marked by"),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
 

@@ -24,6 +24,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.donors.models import Donor
 from crm.exports import export_logged
+from crm.inspect_views import ReadableInspectView
 from crm.mailings.models import Mailing, ReturnedMail
 from crm.mailings.pdf import LABEL_SHEETS, labels_pdf, letters_pdf
 from crm.mailings.selectors import mailing_pieces, mailing_plan, print_shop_csv, undeliverable_addresses
@@ -106,7 +107,7 @@ class MailingEditView(generic.EditView):
         return reverse("crm_mailings:inspect", args=[self.object.pk])
 
 
-class MailingInspectView(generic.InspectView):
+class MailingInspectView(ReadableInspectView):
     """The preview: how many pieces and donors, who is left out and why, and the first envelopes."""
 
     def get_context_data(self, **kwargs):

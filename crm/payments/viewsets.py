@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
 
 from crm.giving.models import RecurringDonation
+from crm.inspect_views import ReadableInspectView
 from crm.payments.models import PaymentRecovery, StripeEvent
 from crm.payments.services.events import stripe_event_retry
 
@@ -52,7 +53,7 @@ class StripeEventIndexView(IndexView):
         return buttons
 
 
-class StripeEventInspectView(InspectView):
+class StripeEventInspectView(ReadableInspectView):
     def get_field_display_value(self, field_name, field):
         if field_name == "payload":
             return format_html("<pre>{}</pre>", json.dumps(self.object.payload, indent=2, ensure_ascii=False))

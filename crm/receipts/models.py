@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.receipts.receipt_settings import ReceiptSettings
 
@@ -34,9 +35,9 @@ class ReceiptCounter(models.Model):
     transaction as the receipt they go on, under a row lock: a rollback gives the number back
     (no gap), a commit keeps it forever (no reuse)."""
 
-    series = models.CharField(max_length=1)
-    year = models.PositiveSmallIntegerField()
-    last_serial = models.PositiveIntegerField(default=0)
+    series = models.CharField(max_length=1, verbose_name=_("series"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last_serial = models.PositiveIntegerField(default=0, verbose_name=_("last serial"))
 
     class Meta:
         verbose_name = _("receipt counter")
@@ -59,7 +60,7 @@ class PrintBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    page_count = models.PositiveIntegerField(pgettext_lazy("page count", "pages"), default=0)
     printed_at = models.DateTimeField(_("marked printed"), null=True, blank=True)
 
     class Meta:
@@ -90,7 +91,9 @@ class AnnualReceiptRun(models.Model):
     emails_failed = models.PositiveIntegerField(_("emails failed"), default=0)
     posted = models.PositiveIntegerField(_("by post"), default=0)
     # The last donor id issued a statement: where issuing resumes after a crash.
-    issued_up_to_donor_id = models.PositiveBigIntegerField(default=0, editable=False)
+    issued_up_to_donor_id = models.PositiveBigIntegerField(
+        default=0, editable=False, verbose_name=_("issued up to donor id")
+    )
     print_batch = models.ForeignKey(
         PrintBatch, verbose_name=_("print batch"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -143,7 +146,7 @@ class Receipt(models.Model):
         VOIDED = "voided", _("Voided")
 
     class Delivery(models.TextChoices):
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("delivery", "Email")
         POST = "post", _("Post")
         NONE = "none", _("Not sent")
 
@@ -252,7 +255,7 @@ class ReceiptDispatch(models.Model):
     send the same receipt (a retried task, a resumed run) find the first and send nothing."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("delivery", "Email")
         POST = "post", _("Post")
 
     class State(models.TextChoices):
@@ -260,11 +263,13 @@ class ReceiptDispatch(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="dispatches")
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.CASCADE, related_name="dispatches", verbose_name=_("receipt")
+    )
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     key = models.CharField(_("idempotency key"), max_length=80, unique=True)
     state = models.CharField(_("state"), max_length=7, choices=State.choices, default=State.SENDING)
-    claim = models.UUIDField(default=uuid.uuid4, editable=False)
+    claim = models.UUIDField(default=uuid.uuid4, editable=False, verbose_name=_("claim"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -9,8 +9,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -20,6 +20,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from crm.donors.models import Donor
 from crm.exports import csv_response
+from crm.inspect_views import ReadableInspectView
 from crm.segments.blocks import field_guide
 from crm.segments.models import Segment
 from crm.segments.rules import SegmentRuleError
@@ -45,7 +46,7 @@ def segment_members_context(segment: Segment) -> dict[str, Any]:
     return context
 
 
-class SegmentInspectView(generic.InspectView):
+class SegmentInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **segment_members_context(self.object)}
 
@@ -170,7 +171,9 @@ class SegmentViewSet(ModelViewSet):
 
         fields = ["id", "family_name", "given_name", "email", "preferred_language", "newsletter_status"]
         headings = [
-            gettext("Number") if name == "id" else capfirst(Donor._meta.get_field(name).verbose_name)
+            pgettext("spreadsheet heading", "Number")
+            if name == "id"
+            else capfirst(Donor._meta.get_field(name).verbose_name)
             for name in fields
         ]
         donors = segment.donors().order_by("pk").only(*fields).iterator(chunk_size=2000)

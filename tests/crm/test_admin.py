@@ -227,7 +227,7 @@ def test_donor_inspect_shows_the_whole_timeline(admin_client, yamada):
     yamada.newsletter_status_source = "site form"
     yamada.save()
     html = listed(admin_client.get(reverse("crm_donor:inspect", args=[yamada.pk])))
-    for expected in ["12,345 JPY", "お礼の電話をした", "site form", "Canceled", "Merge a duplicate", "Erase"]:
+    for expected in ["¥12,345", "お礼の電話をした", "site form", "Canceled", "Merge a duplicate", "Erase"]:
         assert expected in html, expected
 
 

@@ -119,11 +119,11 @@ def test_refunds_show_in_the_admin_listing_inspect_and_donor_timeline(client, de
     client.force_login(admin)
 
     listing = client.get(reverse("crm_donation:index")).content.decode()
-    assert "Refunded" in listing and "1200" in listing
+    assert "Refunded" in listing and "¥1,200" in listing
     inspect = client.get(reverse("crm_donation:inspect", args=[donation.pk])).content.decode()
-    assert "Net amount" in inspect and "3800" in inspect  # what the NPO kept
+    assert "Net amount" in inspect and "¥3,800" in inspect  # what the NPO kept
     timeline = client.get(reverse("crm_donor:inspect", args=[donation.donor_id])).content.decode()
-    assert "refunded 1,200 JPY, kept 3,800 JPY" in timeline
+    assert "refunded ¥1,200, kept ¥3,800" in timeline
 
 
 # ---- failed first payments ------------------------------------------------------------------------

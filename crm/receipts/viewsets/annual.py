@@ -18,6 +18,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from crm.inspect_views import ReadableInspectView
 from crm.receipts import selectors, services
 from crm.receipts.models import AnnualReceiptRun
 from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _ToInspect
@@ -45,7 +46,7 @@ class AnnualRunCreateView(generic.CreateView):
         return _("The run for %(year)s is queued; its progress shows here.") % {"year": instance.year}
 
 
-class AnnualRunInspectView(generic.InspectView):
+class AnnualRunInspectView(ReadableInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         run = self.object

@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.exports import csv_download
+from crm.inspect_views import ReadableInspectView
 from crm.receipts import services
 from crm.receipts.models import PrintBatch
 from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf
@@ -70,7 +71,7 @@ class PrintBatchCreateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         return redirect("crm_print_batch:inspect", quote(batch.pk))
 
 
-class PrintBatchInspectView(generic.InspectView):
+class PrintBatchInspectView(ReadableInspectView):
     def get_header_buttons(self):
         return [
             HeaderButton(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -20,6 +19,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from crm.exports import PeopleSpreadsheetIndexView
+from crm.inspect_views import ReadableInspectView
 from crm.receipts import selectors, services
 from crm.receipts.models import Receipt
 from crm.receipts.viewsets.base import KeptRecordsViewSetMixin, _pdf, _ToInspect
@@ -36,7 +36,7 @@ class ReceiptFilterSet(WagtailFilterSet):
         fields = ["kind", "status", "delivery", "purpose", "language", "issued_on", "year", "print_batch"]
 
 
-class ReceiptInspectView(generic.InspectView):
+class ReceiptInspectView(ReadableInspectView):
     def get_header_buttons(self):
         buttons = [
             HeaderButton(
@@ -156,6 +156,7 @@ class ReceiptViewSet(KeptRecordsViewSetMixin, ModelViewSet):
     menu_label = _("Receipts")
     add_to_admin_menu = False
     filterset_class = ReceiptFilterSet
+    # The office's spreadsheet: BOM, Japan time, translated headings (crm/exports.py).
     index_view_class = PeopleSpreadsheetIndexView
     inspect_view_class = ReceiptInspectView
     inspect_view_enabled = True

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from crm.community.models import FacebookGroupInvitation
 from crm.donors.models import Donor
@@ -150,7 +150,7 @@ def _movement_charts(data: selectors.Dashboard) -> list[Chart]:
     month_label = gettext("Month")
     out: list[Chart] = []
     movement = [
-        (gettext("New"), [m.new for m in data.membership]),
+        (pgettext("members", "New"), [m.new for m in data.membership]),
         (gettext("Returning"), [m.returning for m in data.membership]),
         (gettext("Lost"), [m.lost for m in data.membership]),
     ]
@@ -259,7 +259,7 @@ def _audience_charts(data: selectors.Dashboard) -> list[Chart]:
             slug="audience",
             title=gettext("Newsletter audience by consent"),
             note=gettext("Donors (not erased) by their newsletter consent, today."),
-            headers=[gettext("Consent"), gettext("Donors")],
+            headers=[pgettext("newsletter consent", "Consent"), gettext("Donors")],
             rows=[list(a) for a in audience],
             svg=charts.horizontal(
                 title=gettext("Newsletter audience by consent"), items=audience, x_title=gettext("Donors")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
@@ -157,7 +158,7 @@ def _donor_url(obj) -> str:
 
 DONOR_COLUMNS = [
     TitleColumn("display_name", label=_("Donor"), get_url=_donor_url),
-    Column("email", label=_("Email")),
+    Column("email", label=pgettext_lazy("email address", "Email")),
     DateColumn("last_gift_at", label=_("Last gift")),
     Column("lifetime_display", label=_("Lifetime value")),
     Column("gift_count", label=_("Gifts")),
@@ -171,7 +172,7 @@ class DonorReport(BaseReport):
     export_headings = {
         "pk": _("Donor id"),
         "display_name": _("Donor"),
-        "email": _("Email"),
+        "email": pgettext_lazy("email address", "Email"),
         "last_gift_at": _("Last gift"),
         "lifetime_value": _("Lifetime value (JPY)"),
         "gift_count": _("Gifts"),
