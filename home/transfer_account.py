@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -88,7 +89,7 @@ class BankTransferAccount(BaseGenericSetting):
                 FieldRowPanel([FieldPanel("account_type"), FieldPanel("account_number")]),
                 FieldRowPanel([FieldPanel("holder_kana"), FieldPanel("holder_name")]),
             ],
-            heading=_("Account"),
+            heading=pgettext_lazy("bank", "Account"),
         ),
         FieldPanel("note_ja"),
         FieldPanel("note_en"),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GiftBatch(models.Model):
@@ -22,7 +23,12 @@ class GiftBatch(models.Model):
     expected_count = models.PositiveIntegerField(_("expected number of gifts"))
     expected_total = models.PositiveBigIntegerField(_("expected total (yen)"))
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("posted by"),
     )
     posted_at = models.DateTimeField(_("posted"), default=timezone.now)
 
@@ -36,7 +42,9 @@ class GiftBatch(models.Model):
 
 
 class GiftBatchEntry(models.Model):
-    batch = models.ForeignKey(GiftBatch, on_delete=models.CASCADE, related_name="entries")
+    batch = models.ForeignKey(
+        GiftBatch, on_delete=models.CASCADE, related_name="entries", verbose_name=_("batch")
+    )
     donation = models.OneToOneField(
         "crm.Donation", on_delete=models.PROTECT, related_name="batch_entry", verbose_name=_("donation")
     )
@@ -64,21 +72,26 @@ class BankStatement(models.Model):
         ZENGIN = "zengin", _("Zengin (全銀協) statement")
         CSV = "csv", _("CSV")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField("ID", primary_key=True, default=uuid.uuid4, editable=False)
     filename = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=6, choices=Format.choices)
-    file_sha256 = models.CharField(max_length=64, editable=False)
-    account = models.CharField(_("account"), max_length=40, blank=True)
+    file_sha256 = models.CharField(_("file fingerprint (SHA-256)"), max_length=64, editable=False)
+    account = models.CharField(pgettext_lazy("bank", "account"), max_length=40, blank=True)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     period_from = models.DateField(_("from"), null=True, blank=True)
     period_to = models.DateField(_("to"), null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, default=Stage.MATCHING)
     lines_total = models.PositiveIntegerField(_("credits"), default=0)
-    lines_done = models.PositiveIntegerField(default=0)
-    skipped_debits = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    lines_done = models.PositiveIntegerField(_("credits matched so far"), default=0)
+    skipped_debits = models.PositiveIntegerField(_("debits left out"), default=0)
+    error = models.TextField(_("error"), blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     posted_at = models.DateTimeField(_("posted"), null=True, blank=True)
@@ -108,16 +121,18 @@ class StatementLine(models.Model):
         ALREADY = "already", _("Already recorded")
         POSTED = "posted", _("Gift recorded")
 
-    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="lines")
+    statement = models.ForeignKey(
+        BankStatement, on_delete=models.CASCADE, related_name="lines", verbose_name=_("bank statement")
+    )
     line_number = models.PositiveIntegerField(_("line"))
-    fingerprint = models.CharField(max_length=64, db_index=True)
+    fingerprint = models.CharField(_("line fingerprint"), max_length=64, db_index=True)
     booked_on = models.DateField(_("date"))
     amount = models.PositiveIntegerField(_("amount (yen)"))
     remitter = models.CharField(_("remitter"), max_length=100)
     reference = models.CharField(_("reference"), max_length=40, blank=True)
     memo = models.CharField(_("memo"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=9, choices=Status.choices, default=Status.UNMATCHED)
-    reason = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(_("why"), max_length=100, blank=True)
     donor = models.ForeignKey(
         "crm.Donor",
         null=True,
@@ -126,9 +141,14 @@ class StatementLine(models.Model):
         related_name="+",
         verbose_name=_("donor"),
     )
-    candidates = models.JSONField(default=list, blank=True)
+    candidates = models.JSONField(_("possible donors"), default=list, blank=True)
     donation = models.OneToOneField(
-        "crm.Donation", null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
+        "crm.Donation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statement_line",
+        verbose_name=_("donation"),
     )
 
     class Meta:

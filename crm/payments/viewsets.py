@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
 
+from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import RecurringDonation
 from crm.inspect_views import ReadableInspectView
 from crm.payments.models import PaymentRecovery, StripeEvent
@@ -164,7 +165,7 @@ def _yen(recovery: PaymentRecovery) -> str:
     )
 
 
-class PaymentRecoveryIndexView(IndexView):
+class PaymentRecoveryIndexView(PeopleSpreadsheetMixin, IndexView):
     def get_base_queryset(self):
         # Open ones first: the queue fundraisers work through; then the newest failures.
         return (
