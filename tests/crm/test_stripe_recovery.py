@@ -11,7 +11,10 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from crm.interactions.models import Interaction
 from crm.models import Donor, RecurringDonation
@@ -145,7 +148,9 @@ def test_reminders_on_day_3_and_day_7_then_recovered_when_the_retry_pays(clock, 
         None,
     )
     assert RecurringDonation.objects.get().status == "active"
-    assert Interaction.objects.filter(summary__contains="recovered").exists()
+    with translation.override(settings.LANGUAGE_CODE):  # the timeline speaks the site's language
+        recovered = gettext("Failed payment of %(amount)s recovered") % {"amount": "¥3,000"}
+    assert Interaction.objects.filter(summary=recovered, donor__email="hanako@example.org").exists()
     clock.move_to(T0 + dt.timedelta(days=14))
     assert recovery_followups_send() == {}
     assert len(mail.outbox) == 3
