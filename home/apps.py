@@ -34,7 +34,6 @@ class HomeConfig(AppConfig):
         shown = [
             *page_models,
             *(apps.get_model("home", name) for name in SNIPPETS),
-            apps.get_model("home", "BankTransferAccount"),  # the donation page's 振込先
             apps.get_model("crm", "PartnerCompany"),
             get_image_model(),
             Site,
@@ -50,6 +49,17 @@ class HomeConfig(AppConfig):
             post_delete.connect(
                 cache.on_content_change, sender=model, dispatch_uid=f"home_cache_deleted_{model._meta.label}"
             )
+        transfer_account = apps.get_model("home", "BankTransferAccount")  # the donation page's 振込先
+        post_save.connect(
+            cache.on_site_setting_saved,
+            sender=transfer_account,
+            dispatch_uid="home_cache_saved_transfer_account",
+        )
+        post_delete.connect(
+            cache.on_content_change,
+            sender=transfer_account,
+            dispatch_uid="home_cache_deleted_transfer_account",
+        )
         # A page can depend on a setting (the donation page on the Stripe keys): a changed setting
         # (tests, override_settings) starts a new generation like a publish does.
         setting_changed.connect(cache.on_setting_change, dispatch_uid="home_cache_setting_changed")

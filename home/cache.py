@@ -172,6 +172,17 @@ def on_content_change(sender, **kwargs) -> None:
     cdn.purge_gathering_pages()
 
 
+def on_site_setting_saved(sender, created: bool = False, **kwargs) -> None:
+    """A site setting the pages show (the bank account) was edited.
+
+    Wagtail makes a setting's row, with its defaults, the first time a page reads it: the page being
+    rendered already shows those defaults, so that first save changes nothing a visitor saw, and
+    forgetting every page then would make the first render of each page after a deploy a miss.
+    """
+    if not created:
+        on_content_change(sender, **kwargs)
+
+
 def on_membership_change(sender, **kwargs) -> None:
     """A membership or gift changed: the live member counter moves, after the write commits."""
     transaction.on_commit(_membership_changed)
