@@ -7,7 +7,9 @@ class VerificationCodeForm(forms.Form):
         label=_("Code"),
         max_length=32,
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
     )
 
 
@@ -16,5 +18,7 @@ class AuthenticatorCodeForm(forms.Form):
         label=_("Code from the app"),
         max_length=12,
         help_text=_("Scan the QR code with your authenticator app, then enter the 6-digit code it shows."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "numeric"}
+        ),
     )

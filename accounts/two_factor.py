@@ -52,9 +52,7 @@ def authenticator_qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
 
 
-def authenticator_confirm(
-    *, request: HttpRequest, device: TOTPDevice, token: str
-) -> list[str] | None:
+def authenticator_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the app by a first code. Returns the new recovery codes, or None if the code was wrong.
 
     On success any earlier authenticator is replaced and this session counts as verified."""
@@ -102,7 +100,9 @@ def two_factor_verify(*, request: HttpRequest, token: str) -> bool:
             if locked.verify_token(token):
                 otp_login(request, locked)
                 used = "recovery_code" if isinstance(locked, StaticDevice) else "authenticator"
-                audit.staff_event(request=request, user=user, action="accounts.two_factor_verified", data={"with": used})
+                audit.staff_event(
+                    request=request, user=user, action="accounts.two_factor_verified", data={"with": used}
+                )
                 return True
     audit.staff_event(request=request, user=user, action="accounts.two_factor_failed")
     return False

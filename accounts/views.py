@@ -38,7 +38,9 @@ from cms.ratelimit import limit_reached
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse("wagtailadmin_home")
 
@@ -53,7 +55,9 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error(
             "code",
-            _("That code did not work. Check your device's clock, wait for the next code, or use a recovery code. After several wrong codes you must wait before trying again."),
+            _(
+                "That code did not work. Check your device's clock, wait for the next code, or use a recovery code. After several wrong codes you must wait before trying again."
+            ),
         )
     return TemplateResponse(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
@@ -65,7 +69,9 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if two_factor_enabled_for(user) and not user.is_verified():
         # Replacing the app needs the old one (or a recovery code) first.
-        return redirect(f"{reverse('accounts_two_factor_verify')}?next={reverse('accounts_two_factor_setup')}")
+        return redirect(
+            f"{reverse('accounts_two_factor_verify')}?next={reverse('accounts_two_factor_setup')}"
+        )
     device = authenticator_pending(user=user) if request.method == "POST" else None
     if device is None:
         device = authenticator_start(user=user)
@@ -76,7 +82,9 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
             return TemplateResponse(
                 request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
             )
-        form.add_error("code", _("That code did not match. Check the time on your phone and try the next code."))
+        form.add_error(
+            "code", _("That code did not match. Check the time on your phone and try the next code.")
+        )
     return TemplateResponse(
         request,
         "accounts/two_factor_setup.html",
@@ -103,7 +111,9 @@ def two_factor_manage_view(request: HttpRequest) -> HttpResponse:
             codes = recovery_codes_renew(user=user)
             audit.staff_event(request=request, user=user, action="accounts.recovery_codes_renewed")
             return TemplateResponse(
-                request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts_two_factor")}
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": reverse("accounts_two_factor")},
             )
         if request.POST.get("action") == "remove" and not two_factor_required_for(user):
             two_factor_remove(request=request, user=user)
@@ -164,7 +174,10 @@ class LimitedPasswordResetView(WagtailPasswordResetView):
     def form_valid(self, form):
         if limit_reached(self.request, scope="password_reset", email=form.cleaned_data.get("email", "")):
             form.add_error(
-                None, _("A reset link was requested a moment ago. Please check your inbox, or wait ten minutes and try again.")
+                None,
+                _(
+                    "A reset link was requested a moment ago. Please check your inbox, or wait ten minutes and try again."
+                ),
             )
             response = self.form_invalid(form)
             response.status_code = 429

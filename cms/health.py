@@ -51,7 +51,11 @@ def _queue() -> dict[str, object]:
     now = timezone.now()
     try:
         oldest = (
-            DBTaskResult.objects.ready().filter(enqueued_at__lte=now).order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+            DBTaskResult.objects.ready()
+            .filter(enqueued_at__lte=now)
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
         )
     except DatabaseError as error:
         return {"ok": False, "error": type(error).__name__}

@@ -27,7 +27,12 @@ def limit_reached(request: HttpRequest, *, scope: str, email: str = "") -> bool:
     """Count this request for `scope` and say whether it is over the limit (by address or by email)."""
     rates: dict[str, str] = settings.RATE_LIMITS[scope]
     over = is_ratelimited(
-        request, group=f"{scope}:address", key=_by_address, rate=rates["address"], method=is_ratelimited.ALL, increment=True
+        request,
+        group=f"{scope}:address",
+        key=_by_address,
+        rate=rates["address"],
+        method=is_ratelimited.ALL,
+        increment=True,
     )
     normalised = email.strip().lower()
     if normalised and "email" in rates:

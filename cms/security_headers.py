@@ -38,7 +38,9 @@ class SecurityHeadersMiddleware(ContentSecurityPolicyMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if not hasattr(response, "_csp_config"):
             is_admin = request.path_info.startswith(reverse("wagtailadmin_home"))
-            response._csp_config = _with_checkout(settings.SECURE_CSP_ADMIN if is_admin else settings.SECURE_CSP)
+            response._csp_config = _with_checkout(
+                settings.SECURE_CSP_ADMIN if is_admin else settings.SECURE_CSP
+            )
         response = super().process_response(request, response)
         if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
             response.headers["Permissions-Policy"] = settings.PERMISSIONS_POLICY

@@ -139,10 +139,15 @@ class MemberCounterBlock(blocks.StructBlock):
 class MediaMentionsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
     headline_total = blocks.CharBlock(
-        label=pgettext_lazy("block", "Headline total"), required=False, max_length=20, help_text=_('e.g. "150+"')
+        label=pgettext_lazy("block", "Headline total"),
+        required=False,
+        max_length=20,
+        help_text=_('e.g. "150+"'),
     )
     text = blocks.TextBlock(label=pgettext_lazy("block", "Text"), required=False)
-    mentions = blocks.ListBlock(SnippetChooserBlock(MediaMention), min_num=0, label=pgettext_lazy("block", "Media mentions"))
+    mentions = blocks.ListBlock(
+        SnippetChooserBlock(MediaMention), min_num=0, label=pgettext_lazy("block", "Media mentions")
+    )
 
     class Meta:
         icon = "openquote"
@@ -189,8 +194,12 @@ class AwardsBlock(blocks.StructBlock):
 
 
 class ImpactFigureBlock(blocks.StructBlock):
-    value = blocks.CharBlock(label=pgettext_lazy("block", "Value"), max_length=20, help_text=_('e.g. "2,350"'))
-    unit = blocks.CharBlock(label=pgettext_lazy("block", "Unit"), required=False, max_length=20, help_text=_('e.g. "名以上"'))
+    value = blocks.CharBlock(
+        label=pgettext_lazy("block", "Value"), max_length=20, help_text=_('e.g. "2,350"')
+    )
+    unit = blocks.CharBlock(
+        label=pgettext_lazy("block", "Unit"), required=False, max_length=20, help_text=_('e.g. "名以上"')
+    )
     label = blocks.CharBlock(label=pgettext_lazy("block", "Label"), max_length=120)
     as_of = blocks.DateBlock(label=pgettext_lazy("block", "As of"), required=False)
     note = blocks.CharBlock(label=pgettext_lazy("block", "Note"), required=False)
@@ -234,7 +243,9 @@ class StoryTeaserBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
     story = StoryChooserBlock(label=pgettext_lazy("block", "Story"), page_type="home.StoryPage")
     excerpt = blocks.TextBlock(
-        label=pgettext_lazy("block", "Excerpt"), required=False, help_text=_("Leave empty to use the story's intro.")
+        label=pgettext_lazy("block", "Excerpt"),
+        required=False,
+        help_text=_("Leave empty to use the story's intro."),
     )
     link_label = blocks.CharBlock(label=pgettext_lazy("block", "Link label"), required=False, max_length=80)
 
@@ -273,7 +284,9 @@ class DonationTiersBlock(blocks.StructBlock):
     intro = blocks.TextBlock(label=pgettext_lazy("block", "Introduction"), required=False)
     tiers = blocks.ListBlock(TierBlock(), min_num=1, label=pgettext_lazy("block", "Tiers"))
     note = blocks.CharBlock(
-        label=pgettext_lazy("block", "Note"), required=False, help_text=_('e.g. "※1年間ご寄付を続けられた場合"')
+        label=pgettext_lazy("block", "Note"),
+        required=False,
+        help_text=_('e.g. "※1年間ご寄付を続けられた場合"'),
     )
 
     class Meta:
@@ -315,7 +328,9 @@ class MemberBenefitsBlock(blocks.StructBlock):
 
 class TestimonialsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=pgettext_lazy("block", "Heading"), max_length=120)
-    testimonials = blocks.ListBlock(SnippetChooserBlock(Testimonial), min_num=0, label=pgettext_lazy("block", "Testimonials"))
+    testimonials = blocks.ListBlock(
+        SnippetChooserBlock(Testimonial), min_num=0, label=pgettext_lazy("block", "Testimonials")
+    )
 
     class Meta:
         icon = "user"
@@ -338,7 +353,9 @@ class FAQBlock(blocks.StructBlock):
         required=False,
         help_text=_("Show every FAQ in this language instead of the ones chosen below."),
     )
-    faqs = blocks.ListBlock(SnippetChooserBlock(FAQ), min_num=0, required=False, label=pgettext_lazy("block", "FAQs"))
+    faqs = blocks.ListBlock(
+        SnippetChooserBlock(FAQ), min_num=0, required=False, label=pgettext_lazy("block", "FAQs")
+    )
 
     class Meta:
         icon = "help"
@@ -411,7 +428,9 @@ class CampaignStreamBlock(blocks.StreamBlock):
 
 
 class CaptionedImageBlock(blocks.StructBlock):
-    image = ImageBlock(label=pgettext_lazy("block", "Image"))  # alt text per block: per language, like the caption
+    image = ImageBlock(
+        label=pgettext_lazy("block", "Image")
+    )  # alt text per block: per language, like the caption
     caption = blocks.CharBlock(label=pgettext_lazy("block", "Caption"), required=False)
 
     class Meta:

@@ -54,7 +54,9 @@ class PublicPageCacheMiddleware:
         request.META["QUERY_STRING"] = query.urlencode()
         return self._render_and_store(request, generation, exact_only=False)
 
-    def _render_and_store(self, request: HttpRequest, generation: str, *, exact_only: bool) -> HttpResponseBase:
+    def _render_and_store(
+        self, request: HttpRequest, generation: str, *, exact_only: bool
+    ) -> HttpResponseBase:
         response = self.get_response(request)
         offered = response.get(page_cache.OFFER_HEADER)
         _without_offer(response)

@@ -190,11 +190,15 @@ class StoryIndexPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
 
 
 class StoryRegionTag(TaggedItemBase):
-    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items")
+    content_object = ParentalKey(
+        "home.StoryPage", on_delete=models.CASCADE, related_name="region_tagged_items"
+    )
 
 
 class StoryTopicTag(TaggedItemBase):
-    content_object = ParentalKey("home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items")
+    content_object = ParentalKey(
+        "home.StoryPage", on_delete=models.CASCADE, related_name="topic_tagged_items"
+    )
 
 
 def _today() -> datetime.date:
@@ -208,7 +212,10 @@ class StoryPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("hero image"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # An image has one description; translated pages need the picture described in their language.
     hero_image_alt = models.CharField(
@@ -302,9 +309,14 @@ class DonationPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
         ONCE = "once", _("Once")
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
-    tiers = StreamField(DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True)
+    tiers = StreamField(
+        DonationTiersStreamBlock(), verbose_name=_("amounts offered"), blank=True, use_json_field=True
+    )
     default_frequency = models.CharField(
-        _("frequency selected by default"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+        _("frequency selected by default"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
     )
     min_amount_jpy = models.PositiveIntegerField(_("minimum amount (yen)"), default=500)
     max_amount_jpy = models.PositiveIntegerField(_("maximum amount (yen)"), default=1_000_000)
@@ -362,7 +374,9 @@ class DonationPage(SeoMixin, ViewRestrictionsInOneQueryMixin, Page):
             block.value["amount_jpy"]
             for block in self.tiers
             if block.block_type == "tier"
-            and (not frequency or not block.value.get("frequencies") or frequency in block.value["frequencies"])
+            and (
+                not frequency or not block.value.get("frequencies") or frequency in block.value["frequencies"]
+            )
         ]
 
     def initial_choice(self, request) -> tuple[str, int | None]:

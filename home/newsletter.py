@@ -58,4 +58,6 @@ def newsletter_signup_view(request: HttpRequest) -> HttpResponse:
 
 def newsletter_thanks_view(request: HttpRequest) -> HttpResponse:
     # Says what really happens next: Mailchimp's confirmation email, or none yet without Mailchimp.
-    return render(request, "home/newsletter_thanks.html", {"confirms_by_email": newsletter_confirms_by_email()})
+    return render(
+        request, "home/newsletter_thanks.html", {"confirms_by_email": newsletter_confirms_by_email()}
+    )

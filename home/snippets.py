@@ -18,7 +18,9 @@ class ImageJoiningQuerySet(models.QuerySet):
     def select_for_update(self, nowait=False, skip_locked=False, of=(), no_key=False):
         # PostgreSQL refuses FOR UPDATE on the nullable side of the image LEFT JOIN (update_or_create
         # locks); lock only the snippet's own row.
-        return super().select_for_update(nowait=nowait, skip_locked=skip_locked, of=of or ("self",), no_key=no_key)
+        return super().select_for_update(
+            nowait=nowait, skip_locked=skip_locked, of=of or ("self",), no_key=no_key
+        )
 
 
 class ImageJoiningManager(models.Manager.from_queryset(ImageJoiningQuerySet)):
@@ -52,7 +54,10 @@ class MediaMention(TranslatableMixin, models.Model):
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ImageJoiningManager("logo")
@@ -82,7 +87,10 @@ class Award(TranslatableMixin, models.Model):
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ImageJoiningManager("logo")
@@ -138,7 +146,10 @@ class Testimonial(DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMix
     photo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("photo"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     consent_to_publish = models.BooleanField(
         _("consent to publish"),

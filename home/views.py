@@ -19,7 +19,6 @@ def campaign_page(request):
     return _offered(request, wagtail_serve(request, ""))
 
 
-
 def _offered(request, response):
     """Offer a plain render of a public page type to the page cache (home/middleware.py).
 

@@ -111,7 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -195,7 +198,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None, "directory_permissions_mode": 0o700, "file_permissions_mode": 0o600},
+        "OPTIONS": {
+            "location": PRIVATE_MEDIA_ROOT,
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -214,7 +222,12 @@ if ENV.media_s3_bucket:
     }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3, "location": "media", "custom_domain": ENV.media_s3_custom_domain or None, "querystring_auth": False},
+        "OPTIONS": {
+            **_s3,
+            "location": "media",
+            "custom_domain": ENV.media_s3_custom_domain or None,
+            "querystring_auth": False,
+        },
     }
     # Private objects: no public ACL, reachable only with the site's credentials.
     STORAGES["private"] = {
@@ -383,7 +396,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LOGGING = logging_config(log_format=ENV.log_format or "plain")
 
 # Error reports to Sentry when SENTRY_DSN is set, personal data scrubbed (cms/sentry.py).
-sentry_init(dsn=ENV.sentry_dsn, environment=ENV.sentry_environment, traces_sample_rate=ENV.sentry_traces_sample_rate)
+sentry_init(
+    dsn=ENV.sentry_dsn, environment=ENV.sentry_environment, traces_sample_rate=ENV.sentry_traces_sample_rate
+)
 
 # /healthz reports the queue unhealthy when the oldest runnable task waited longer than this.
 HEALTHZ_MAX_QUEUE_AGE = 15 * 60

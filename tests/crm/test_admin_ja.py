@@ -173,7 +173,13 @@ def placeholders(text: str) -> list[str]:
 
 
 def test_the_catalogs_are_where_django_loads_them():
-    assert {path.relative_to(ROOT).parts[0] for path in CATALOGS} == {"accounts", "crm", "home", "search", "locale"}
+    assert {path.relative_to(ROOT).parts[0] for path in CATALOGS} == {
+        "accounts",
+        "crm",
+        "home",
+        "search",
+        "locale",
+    }
     app_dirs = {Path(config.path) for config in apps.get_app_configs()}
     for path in CATALOGS:
         locale_dir = path.parents[2]

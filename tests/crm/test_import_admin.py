@@ -29,7 +29,10 @@ def staff(name: str, group: str) -> User:
 def upload_dir(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
     }
     (tmp_path / "imports").mkdir()
     return tmp_path / "imports"

@@ -49,7 +49,9 @@ def test_erasure_blanks_every_personal_field():
     staff = get_user_model().objects.create_user("privacy-officer")
     donor_erase(donor=donor, user=staff)
     donor.refresh_from_db()
-    left = {name: getattr(donor, name) for name in DONOR_PERSONAL_FIELDS if name != "newsletter_status_source"}
+    left = {
+        name: getattr(donor, name) for name in DONOR_PERSONAL_FIELDS if name != "newsletter_status_source"
+    }
     assert not any(left.values()), left
     assert donor.newsletter_status_source == "erased"
 

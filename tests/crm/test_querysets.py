@@ -134,7 +134,9 @@ def test_search_with_no_match():
     assert not Donor.objects.search("田中").exists()
 
 
-@pytest.mark.parametrize("query", ["山", "太郎", "山田太郎", "やまだたろう", "ヤマダ タロウ", "ﾀﾛｳ", "090-1234"])
+@pytest.mark.parametrize(
+    "query", ["山", "太郎", "山田太郎", "やまだたろう", "ヤマダ タロウ", "ﾀﾛｳ", "090-1234"]
+)
 def test_search_short_and_joined_japanese_terms(query):
     target = DonorFactory(
         family_name="山田",
@@ -143,7 +145,9 @@ def test_search_short_and_joined_japanese_terms(query):
         given_name_kana="タロウ",
         phone="090-1234-5678",
     )
-    DonorFactory(family_name="佐藤", given_name="花子", family_name_kana="サトウ", given_name_kana="ハナコ", phone="")
+    DonorFactory(
+        family_name="佐藤", given_name="花子", family_name_kana="サトウ", given_name_kana="ハナコ", phone=""
+    )
     assert list(Donor.objects.search(query)) == [target]
 
 

@@ -37,11 +37,17 @@ def whole_site(db):
     root = Page.get_first_root_node()
     home = factories.HomePageFactory(parent=root, title="WELgeeファミリー", slug="welgee-home", locale=ja)
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="WELgee")
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="WELgee"
+    )
     image = factories.ImageFactory(title="ヒーロー画像")
     index = factories.StoryIndexPageFactory(parent=home, title="ストーリー", slug="stories", locale=ja)
     story = factories.StoryPageFactory(
-        parent=index, locale=ja, title="難民として日本に来たRさんの物語", slug="r-san", hero_image=image,
+        parent=index,
+        locale=ja,
+        title="難民として日本に来たRさんの物語",
+        slug="r-san",
+        hero_image=image,
         date=datetime.date(2023, 3, 15),
     )
     story.save_revision().publish()
@@ -69,9 +75,11 @@ def _watch(page) -> list[str]:
     page.add_init_script(COLLECT_VIOLATIONS)
     page.on(
         "console",
-        lambda message: seen.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            seen.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     return seen
 

@@ -21,16 +21,28 @@ def campaign_site(db):
     root = Page.get_first_root_node()
     home = factories.HomePageFactory(parent=root, title="WELgeeファミリー", slug="welgee-home")
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="WELgee")
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="WELgee"
+    )
     donation = factories.DonationPageFactory(parent=home, title="寄付する", slug="donate")
     donation.save_revision().publish()
-    home.body = json.dumps([{"type": "donation_tiers", "value": {
-        "heading": "毎月のご寄付でできること", "intro": "", "note": "※1年間ご寄付を続けられた場合",
-        "tiers": [
-            {"amount_jpy": 1000, "achievement": "1名の企業面談まで伴走", "footnote": ""},
-            {"amount_jpy": 5000, "achievement": "1名の採用まで伴走", "footnote": ""},
-            {"amount_jpy": 10000, "achievement": "ビジネス日本語を習得する機会", "footnote": ""},
-        ]}}])
+    home.body = json.dumps(
+        [
+            {
+                "type": "donation_tiers",
+                "value": {
+                    "heading": "毎月のご寄付でできること",
+                    "intro": "",
+                    "note": "※1年間ご寄付を続けられた場合",
+                    "tiers": [
+                        {"amount_jpy": 1000, "achievement": "1名の企業面談まで伴走", "footnote": ""},
+                        {"amount_jpy": 5000, "achievement": "1名の採用まで伴走", "footnote": ""},
+                        {"amount_jpy": 10000, "achievement": "ビジネス日本語を習得する機会", "footnote": ""},
+                    ],
+                },
+            }
+        ]
+    )
     home.save_revision().publish()
     yield {"home": home, "donation": donation}
     cache.clear()

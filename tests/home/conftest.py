@@ -49,11 +49,22 @@ def campaign_body(*, image, mentions, awards, testimonials, faqs, story, donatio
         ),
         (
             "member_counter",
-            {"label": "現在のファミリー", "count": 502, "as_of": "2024-03-12", "use_live_count": False, "note": ""},
+            {
+                "label": "現在のファミリー",
+                "count": 502,
+                "as_of": "2024-03-12",
+                "use_live_count": False,
+                "note": "",
+            },
         ),
         (
             "media_mentions",
-            {"heading": "掲載メディア", "headline_total": "150+", "text": "国内外のメディアに掲載", "mentions": [m.pk for m in mentions]},
+            {
+                "heading": "掲載メディア",
+                "headline_total": "150+",
+                "text": "国内外のメディアに掲載",
+                "mentions": [m.pk for m in mentions],
+            },
         ),
         ("partners", {"heading": "協働企業", "intro": "多種多様な企業と協働"}),
         ("awards", {"heading": "受賞歴", "intro": "", "awards": [a.pk for a in awards]}),
@@ -63,12 +74,27 @@ def campaign_body(*, image, mentions, awards, testimonials, faqs, story, donatio
                 "heading": "WELgee's ACTION",
                 "intro": "",
                 "figures": [
-                    {"value": "2,350", "unit": "名以上", "label": "ウクライナから日本に入国した方", "as_of": "2023-03-15", "note": ""},
-                    {"value": "800", "unit": "名以上", "label": "アフガニスタンから日本に入国した方", "as_of": "2022-08-01", "note": ""},
+                    {
+                        "value": "2,350",
+                        "unit": "名以上",
+                        "label": "ウクライナから日本に入国した方",
+                        "as_of": "2023-03-15",
+                        "note": "",
+                    },
+                    {
+                        "value": "800",
+                        "unit": "名以上",
+                        "label": "アフガニスタンから日本に入国した方",
+                        "as_of": "2022-08-01",
+                        "note": "",
+                    },
                 ],
             },
         ),
-        ("story_teaser", {"heading": "Rさんのストーリー", "story": story.pk, "excerpt": "", "link_label": ""}),
+        (
+            "story_teaser",
+            {"heading": "Rさんのストーリー", "story": story.pk, "excerpt": "", "link_label": ""},
+        ),
         (
             "about",
             {
@@ -125,28 +151,48 @@ def site_tree(locales):
     root = Page.get_first_root_node()
     home = factories.HomePageFactory(parent=root, title="WELgeeファミリー", slug="welgee-home")
     Site.objects.all().delete()
-    site = Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="WELgee")
+    site = Site.objects.create(
+        hostname="testserver", port=80, root_page=home, is_default_site=True, site_name="WELgee"
+    )
 
     image = factories.ImageFactory(title="ヒーロー画像")
     index = factories.StoryIndexPageFactory(parent=home, title="ストーリー")
-    story = factories.StoryPageFactory(parent=index, title="Rさんの物語", hero_image=image, date=datetime.date(2023, 3, 15))
+    story = factories.StoryPageFactory(
+        parent=index, title="Rさんの物語", hero_image=image, date=datetime.date(2023, 3, 15)
+    )
     story.region_tags.add("アフガニスタン")
     story.topic_tags.add("就労")
     publish(story)
     older = factories.StoryPageFactory(parent=index, title="古い物語", date=datetime.date(2020, 1, 1))
     donation = factories.DonationPageFactory(parent=home, title="寄付する", show_in_menus=True)
-    standard = factories.StandardPageFactory(parent=home, title="WELgeeについて", slug="about", show_in_menus=True)
+    standard = factories.StandardPageFactory(
+        parent=home, title="WELgeeについて", slug="about", show_in_menus=True
+    )
 
-    mentions = [factories.MediaMentionFactory(outlet="日本テレビ「news zero」", logo=factories.ImageFactory()),
-                factories.MediaMentionFactory(outlet="日本経済新聞", kind="newspaper")]
-    awards = [factories.AwardFactory(title="Forbes 30 Under 30 Asia", logo=factories.ImageFactory()),
-              factories.AwardFactory(title="Forbes JAPAN 30 UNDER 30")]
-    testimonials = [factories.TestimonialFactory(name="松村 岳史", photo=factories.ImageFactory()),
-                    factories.TestimonialFactory(name="水溜 智士")]
-    faqs = [factories.FAQFactory(question="継続寄付の使途は?"), factories.FAQFactory(question="企業からの寄付は?")]
+    mentions = [
+        factories.MediaMentionFactory(outlet="日本テレビ「news zero」", logo=factories.ImageFactory()),
+        factories.MediaMentionFactory(outlet="日本経済新聞", kind="newspaper"),
+    ]
+    awards = [
+        factories.AwardFactory(title="Forbes 30 Under 30 Asia", logo=factories.ImageFactory()),
+        factories.AwardFactory(title="Forbes JAPAN 30 UNDER 30"),
+    ]
+    testimonials = [
+        factories.TestimonialFactory(name="松村 岳史", photo=factories.ImageFactory()),
+        factories.TestimonialFactory(name="水溜 智士"),
+    ]
+    faqs = [
+        factories.FAQFactory(question="継続寄付の使途は?"),
+        factories.FAQFactory(question="企業からの寄付は?"),
+    ]
 
     home.body = campaign_body(
-        image=image, mentions=mentions, awards=awards, testimonials=testimonials, faqs=faqs, story=story,
+        image=image,
+        mentions=mentions,
+        awards=awards,
+        testimonials=testimonials,
+        faqs=faqs,
+        story=story,
         donation_page=donation,
     )
     publish(home)
@@ -157,10 +203,22 @@ def site_tree(locales):
     en_story = translate(story, en, title="R's story")
     en_donation = translate(donation, en, title="Donate")
     return {
-        "site": site, "home": home, "index": index, "story": story, "older_story": older,
-        "donation": donation, "standard": standard, "image": image, "mentions": mentions, "awards": awards,
-        "testimonials": testimonials, "faqs": faqs,
-        "en_home": en_home, "en_index": en_index, "en_story": en_story, "en_donation": en_donation,
+        "site": site,
+        "home": home,
+        "index": index,
+        "story": story,
+        "older_story": older,
+        "donation": donation,
+        "standard": standard,
+        "image": image,
+        "mentions": mentions,
+        "awards": awards,
+        "testimonials": testimonials,
+        "faqs": faqs,
+        "en_home": en_home,
+        "en_index": en_index,
+        "en_story": en_story,
+        "en_donation": en_donation,
     }
 
 

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("url", ["/", "/en/"])
-def test_campaign_page_query_budget(client, site_tree, url, django_assert_max_num_queries, django_assert_num_queries):
+def test_campaign_page_query_budget(
+    client, site_tree, url, django_assert_max_num_queries, django_assert_num_queries
+):
     PartnerCompany = apps.get_model("crm", "PartnerCompany")
     PartnerCompany.objects.create(name="コニカミノルタ株式会社", show_on_site=True)
     # The very first view generates the image renditions; measure a page-cache miss after that,

@@ -18,7 +18,9 @@ def editor_client(client, django_user_model, site_tree):
 
 
 def listblock(items):
-    data = {str(i): {"value": value, "deleted": "", "order": str(i), "id": ""} for i, value in enumerate(items)}
+    data = {
+        str(i): {"value": value, "deleted": "", "order": str(i), "id": ""} for i, value in enumerate(items)
+    }
     data["count"] = str(len(items))
     return data
 
@@ -45,7 +47,9 @@ def test_tier_amount_must_be_a_positive_whole_number(amount):
 
 def test_valid_tier_amount_passes_block_clean():
     block = DonationTiersBlock()
-    value = block.clean(block.to_python({"heading": "h", "tiers": [{"amount_jpy": 1000, "achievement": "a"}]}))
+    value = block.clean(
+        block.to_python({"heading": "h", "tiers": [{"amount_jpy": 1000, "achievement": "a"}]})
+    )
     assert value["tiers"][0]["amount_jpy"] == 1000
 
 
@@ -95,7 +99,8 @@ def test_media_mention_without_outlet_is_a_form_error(editor_client):
 
 def test_media_mention_with_outlet_is_saved(editor_client):
     response = editor_client.post(
-        reverse("wagtailsnippets_home_mediamention:add"), {"outlet": "NHK", "kind": "tv", "date": "", "url": ""}
+        reverse("wagtailsnippets_home_mediamention:add"),
+        {"outlet": "NHK", "kind": "tv", "date": "", "url": ""},
     )
     assert response.status_code == 302
     assert MediaMention.objects.filter(outlet="NHK").exists()

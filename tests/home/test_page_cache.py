@@ -196,6 +196,7 @@ def test_a_page_rendered_with_a_message_is_never_stored(client, site_tree):
 
 # Forms on cached pages: an origin check instead of a per-visitor token.
 
+
 @pytest.fixture
 def strict_client():
     return Client(enforce_csrf_checks=True)
@@ -207,7 +208,9 @@ def test_the_donation_form_posts_through_a_cached_page_from_the_same_site(strict
     form = strict_client.get(url).content.decode()
     assert "csrfmiddlewaretoken" not in form
     data = {"frequency": "monthly", "amount": "1000"}
-    same_site = strict_client.post(url, data, headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
+    same_site = strict_client.post(
+        url, data, headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    )
     # Stripe is not configured in tests: the form comes back with the honest message, not a 403.
     assert same_site.status_code == 503
     assert "X-Page-Cache" not in same_site

@@ -225,10 +225,13 @@ def test_donation_page_preselects_amount_and_frequency(client, site_tree, key):
     assert re.search(r'value="1000"\s+checked', html_of(client.get(page.url + "?amount=5")))
 
 
-@pytest.mark.parametrize("url,lang,text", [
-    ("/no-such-page/", "ja", "お探しのページは見つかりませんでした"),
-    ("/en/no-such-page/", "en", "find that page"),
-])
+@pytest.mark.parametrize(
+    "url,lang,text",
+    [
+        ("/no-such-page/", "ja", "お探しのページは見つかりませんでした"),
+        ("/en/no-such-page/", "en", "find that page"),
+    ],
+)
 def test_404_page_in_visitors_language(client, site_tree, url, lang, text):
     response = client.get(url)
     assert response.status_code == 404
@@ -246,12 +249,16 @@ def test_500_template_renders_without_request_or_database(django_assert_num_quer
     assert 'lang="en"' in en and "Something went wrong" in en
 
 
-@pytest.mark.parametrize("key,notice", [
-    ("donation", "現在、オンラインでのご寄付を準備中です"),
-    ("en_donation", "Online giving is not set up yet"),
-])
-def test_donation_page_without_stripe_keys_shows_the_notice_and_no_pay_button(client, site_tree, settings, key,
-                                                                               notice):
+@pytest.mark.parametrize(
+    "key,notice",
+    [
+        ("donation", "現在、オンラインでのご寄付を準備中です"),
+        ("en_donation", "Online giving is not set up yet"),
+    ],
+)
+def test_donation_page_without_stripe_keys_shows_the_notice_and_no_pay_button(
+    client, site_tree, settings, key, notice
+):
     settings.STRIPE_SECRET_KEY = ""
     html = html_of(client.get(site_tree[key].url))
     assert notice in html
@@ -286,7 +293,9 @@ def test_story_hero_alt_text_is_per_page_and_falls_back_to_the_image_description
     en_index = html_of(client.get(site_tree["en_index"].url))
 
     assert re.search(r'<div class="story__hero container"><img [^>]*alt="夕暮れの山並みのイラスト"', ja_html)
-    assert re.search(r'<div class="story__hero container"><img [^>]*alt="Illustration of mountains at dusk"', en_html)
+    assert re.search(
+        r'<div class="story__hero container"><img [^>]*alt="Illustration of mountains at dusk"', en_html
+    )
     assert "夕暮れの山並み" not in en_html
     # The English story card describes the picture in English too.
     assert 'alt="Illustration of mountains at dusk"' in en_index
@@ -296,18 +305,37 @@ def test_image_blocks_carry_their_own_alt_text_per_translation(client, site_tree
     image = site_tree["image"]
     story, en_story = site_tree["story"], site_tree["en_story"]
     for page, alt in ((story, "静かな通りの写真"), (en_story, "A quiet street")):
-        page.body = json.dumps([{"type": "image", "value": {
-            "image": {"image": image.pk, "alt_text": alt, "decorative": False}, "caption": ""}}])
+        page.body = json.dumps(
+            [
+                {
+                    "type": "image",
+                    "value": {
+                        "image": {"image": image.pk, "alt_text": alt, "decorative": False},
+                        "caption": "",
+                    },
+                }
+            ]
+        )
         publish(page)
-    assert re.search(r'<figure class="body-image">\s*<img [^>]*alt="静かな通りの写真"', html_of(client.get(story.url)))
-    assert re.search(r'<figure class="body-image">\s*<img [^>]*alt="A quiet street"', html_of(client.get(en_story.url)))
+    assert re.search(
+        r'<figure class="body-image">\s*<img [^>]*alt="静かな通りの写真"', html_of(client.get(story.url))
+    )
+    assert re.search(
+        r'<figure class="body-image">\s*<img [^>]*alt="A quiet street"', html_of(client.get(en_story.url))
+    )
 
     en_home = site_tree["en_home"]
     body = en_home.body.get_prep_value()
     hero = next(block for block in body if block["type"] == "hero")
-    hero["value"]["image"] = {"image": image.pk, "alt_text": "People side by side at sunset", "decorative": False}
+    hero["value"]["image"] = {
+        "image": image.pk,
+        "alt_text": "People side by side at sunset",
+        "decorative": False,
+    }
     en_home.body = json.dumps(body)
     publish(en_home)
-    assert re.search(r'<img [^>]*alt="People side by side at sunset"[^>]*class="hero__img"|'
-                     r'<img [^>]*class="hero__img"[^>]*alt="People side by side at sunset"',
-                     html_of(client.get("/en/")))
+    assert re.search(
+        r'<img [^>]*alt="People side by side at sunset"[^>]*class="hero__img"|'
+        r'<img [^>]*class="hero__img"[^>]*alt="People side by side at sunset"',
+        html_of(client.get("/en/")),
+    )

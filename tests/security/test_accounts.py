@@ -29,7 +29,9 @@ DONORS = "/admin/crm/donors/"
 def _staff(username: str, *, group: str | None = None, superuser: bool = False):
     User = get_user_model()
     if superuser:
-        user = User.objects.create_superuser(username=username, email=f"{username}@example.org", password=PASSWORD)
+        user = User.objects.create_superuser(
+            username=username, email=f"{username}@example.org", password=PASSWORD
+        )
     else:
         user = User.objects.create_user(username=username, email=f"{username}@example.org", password=PASSWORD)
     if group:
@@ -71,11 +73,17 @@ def test_lockouts_are_keyed_on_the_forwarded_client_address_behind_the_proxy(set
     _staff("kenji")
     for name in ["b1", "b2", "b3", "b4", "b5"]:
         Client().post(
-            LOGIN, {"username": name, "password": "x"}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.60"
+            LOGIN,
+            {"username": name, "password": "x"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="192.0.2.60",
         )
     # Same proxy, different visitor: not locked.
     ok = Client().post(
-        LOGIN, {"username": "kenji", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.61"
+        LOGIN,
+        {"username": "kenji", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.61",
     )
     assert ok.status_code == 302
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.60"}
@@ -143,7 +151,9 @@ def test_setting_up_then_verifying_with_the_app_and_with_a_recovery_code(two_fac
     setup = client.get(reverse("accounts_two_factor_setup"))
     assert b"data:image/svg+xml" in setup.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    wrong = client.post(reverse("accounts_two_factor_setup"), {"code": "000000" if totp(device.bin_key) != 0 else "111111"})
+    wrong = client.post(
+        reverse("accounts_two_factor_setup"), {"code": "000000" if totp(device.bin_key) != 0 else "111111"}
+    )
     assert wrong.status_code == 200 and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     time.sleep(1.1)  # django-otp makes the next try wait 1 s after a wrong code (2 s after two, ...)
     done = client.post(reverse("accounts_two_factor_setup"), {"code": f"{totp(device.bin_key):06d}"})
@@ -155,7 +165,9 @@ def test_setting_up_then_verifying_with_the_app_and_with_a_recovery_code(two_fac
     later = Client()
     later.force_login(user)
     response = later.get(DONORS)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts_two_factor_verify"))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts_two_factor_verify")
+    )
     bad = later.post(reverse("accounts_two_factor_verify"), {"code": "not-a-code", "next": DONORS})
     assert bad.status_code == 200 and later.get(DONORS).status_code == 302
     time.sleep(1.1)
@@ -169,7 +181,11 @@ def test_setting_up_then_verifying_with_the_app_and_with_a_recovery_code(two_fac
     third.post(reverse("accounts_two_factor_verify"), {"code": codes[0]})
     assert third.get(DONORS).status_code == 302
     actions = set(ModelLogEntry.objects.filter(object_id=str(user.pk)).values_list("action", flat=True))
-    assert {"accounts.two_factor_enabled", "accounts.two_factor_verified", "accounts.two_factor_failed"} <= actions
+    assert {
+        "accounts.two_factor_enabled",
+        "accounts.two_factor_verified",
+        "accounts.two_factor_failed",
+    } <= actions
 
 
 def test_verification_cannot_be_skipped_by_a_next_to_another_site(two_factor_on):
@@ -179,7 +195,8 @@ def test_verification_cannot_be_skipped_by_a_next_to_another_site(two_factor_on)
     client.get(reverse("accounts_two_factor_setup"))
     device = TOTPDevice.objects.get(user=user)
     done = client.post(
-        reverse("accounts_two_factor_setup"), {"code": f"{totp(device.bin_key):06d}", "next": "https://evil.example/"}
+        reverse("accounts_two_factor_setup"),
+        {"code": f"{totp(device.bin_key):06d}", "next": "https://evil.example/"},
     )
     assert "evil.example" not in done.content.decode()
 
@@ -218,7 +235,9 @@ def test_load_demo_data_refuses_under_production_settings(settings):
 
 def test_deploy_check_reports_a_staff_account_with_the_demo_password(settings):
     User = get_user_model()
-    User.objects.create_superuser(username="admin", email="a@example.org", password=settings.PUBLISHED_DEMO_PASSWORDS[0])
+    User.objects.create_superuser(
+        username="admin", email="a@example.org", password=settings.PUBLISHED_DEMO_PASSWORDS[0]
+    )
     errors = published_password_in_use()
     assert [error.id for error in errors] == ["accounts.E001"]
     User.objects.filter(username="admin").update(password="!")

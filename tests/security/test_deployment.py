@@ -44,9 +44,15 @@ def test_production_settings_serve_media_by_default():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", probe],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-             "SECRET_KEY": _strong_secret(), "ALLOWED_HOSTS": "example.org"},
-        capture_output=True, text=True, timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": _strong_secret(),
+            "ALLOWED_HOSTS": "example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "media_serve"]
@@ -59,7 +65,10 @@ def test_an_import_uploaded_on_web_is_read_by_a_worker_with_another_temp_dir(set
     shared = tmp_path / "shared-volume"
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(shared)}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(shared)},
+        },
     }
     web_tmp, worker_tmp = tmp_path / "web-tmp", tmp_path / "worker-tmp"
     web_tmp.mkdir()

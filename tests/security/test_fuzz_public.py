@@ -27,7 +27,7 @@ NASTY = [
     "1e9",
     "-1",
     "99999999999999999999999",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "\x00",
     "' OR 1=1 --",
     "%",
@@ -35,7 +35,9 @@ NASTY = [
     "a" * 3000,
     "",
 ]
-text = st.one_of(st.sampled_from(NASTY), st.text(max_size=200), st.text(alphabet="0123456789,円¥ ．０１２３", max_size=12))
+text = st.one_of(
+    st.sampled_from(NASTY), st.text(max_size=200), st.text(alphabet="0123456789,円¥ ．０１２３", max_size=12)
+)
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -47,7 +49,9 @@ FUZZ = settings(
 @pytest.fixture(autouse=True)
 def _no_limits(settings):
     # The limiter would answer 429 long before the interesting inputs; the limits have their own tests.
-    settings.RATE_LIMITS = {name: {"address": "100000/h", "email": "100000/h"} for name in settings.RATE_LIMITS}
+    settings.RATE_LIMITS = {
+        name: {"address": "100000/h", "email": "100000/h"} for name in settings.RATE_LIMITS
+    }
 
 
 def _assert_sane(response, *inputs: str) -> None:
@@ -77,7 +81,13 @@ def test_search_and_autocomplete(site_tree, query, tag, page, language):
 @FUZZ
 @given(family=text, given_name=text, email=text, newsletter_language=text, website=text)
 def test_newsletter_form(family, given_name, email, newsletter_language, website):
-    data = {"family_name": family, "given_name": given_name, "email": email, "language": newsletter_language, "website": website}
+    data = {
+        "family_name": family,
+        "given_name": given_name,
+        "email": email,
+        "language": newsletter_language,
+        "website": website,
+    }
     data = {key: _clean(value) for key, value in data.items()}
     _assert_sane(Client().post("/newsletter/", data), *data.values())
 
@@ -86,12 +96,17 @@ def test_newsletter_form(family, given_name, email, newsletter_language, website
 @given(frequency=text, amount=text, custom_amount=text, language=st.sampled_from(["ja", "en"]))
 def test_donation_form(site_tree, frequency, amount, custom_amount, language):
     page = site_tree["donation"] if language == "ja" else site_tree["en_donation"]
-    data = {key: _clean(value) for key, value in {"frequency": frequency, "amount": amount, "custom_amount": custom_amount}.items()}
+    data = {
+        key: _clean(value)
+        for key, value in {"frequency": frequency, "amount": amount, "custom_amount": custom_amount}.items()
+    }
     _assert_sane(Client().post(page.url, data), *data.values())
 
 
 @FUZZ
-@given(email=text, token=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.:", min_size=1, max_size=80))
+@given(
+    email=text, token=st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.:", min_size=1, max_size=80)
+)
 def test_manage_my_gift(email, token):
     email = _clean(email)
     client = Client()
@@ -102,14 +117,29 @@ def test_manage_my_gift(email, token):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 stripe_bodies = st.one_of(
     json_values,
     st.fixed_dictionaries(
-        {"id": text, "type": st.sampled_from(["checkout.session.completed", "invoice.paid", "customer.subscription.deleted", "charge.refunded"]) | text,
-         "created": json_values, "data": json_values, "livemode": json_values}
+        {
+            "id": text,
+            "type": st.sampled_from(
+                [
+                    "checkout.session.completed",
+                    "invoice.paid",
+                    "customer.subscription.deleted",
+                    "charge.refunded",
+                ]
+            )
+            | text,
+            "created": json_values,
+            "data": json_values,
+            "livemode": json_values,
+        }
     ),
 )
 
@@ -120,15 +150,34 @@ def test_signed_stripe_webhook_bodies(settings, body):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_fuzz"
     payload = json.dumps(body)
     response = Client().post(
-        "/stripe/webhook/", payload, content_type="application/json",
+        "/stripe/webhook/",
+        payload,
+        content_type="application/json",
         HTTP_STRIPE_SIGNATURE=sign_payload(payload, "whsec_fuzz"),
     )
     _assert_sane(response)
 
 
 @FUZZ
-@given(kind=st.sampled_from(["subscribe", "unsubscribe", "profile", "upemail", "cleaned", "campaign"]) | text,
-       fields=st.dictionaries(st.sampled_from(["data[email]", "data[id]", "data[merges][EMAIL]", "data[new_email]", "data[old_email]", "data[reason]", "data[list_id]", "fired_at"]), text, max_size=6))
+@given(
+    kind=st.sampled_from(["subscribe", "unsubscribe", "profile", "upemail", "cleaned", "campaign"]) | text,
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "data[email]",
+                "data[id]",
+                "data[merges][EMAIL]",
+                "data[new_email]",
+                "data[old_email]",
+                "data[reason]",
+                "data[list_id]",
+                "fired_at",
+            ]
+        ),
+        text,
+        max_size=6,
+    ),
+)
 def test_mailchimp_webhook_bodies(settings, kind, fields):
     settings.MAILCHIMP_WEBHOOK_SECRET = "mc-fuzz"
     settings.MAILCHIMP_AUDIENCE_ID = "aud0001"

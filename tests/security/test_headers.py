@@ -37,7 +37,10 @@ def test_every_public_page_type_has_the_security_headers_and_no_inline_code(publ
         assert response["X-Content-Type-Options"] == "nosniff", name
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", name
         assert response["X-Frame-Options"] == "DENY", name
-        assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+        assert (
+            "camera=()" in response["Permissions-Policy"]
+            and "geolocation=()" in response["Permissions-Policy"]
+        )
         html = response.content.decode()
         assert not INLINE_SCRIPT.search(html), (name, INLINE_SCRIPT.search(html))
         assert "<style" not in html and ' style="' not in html, name
@@ -75,9 +78,15 @@ def test_production_cookies_are_secure_and_http_only():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", probe],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-             "SECRET_KEY": _strong_secret(), "ALLOWED_HOSTS": "example.org"},
-        capture_output=True, text=True, timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "SECRET_KEY": _strong_secret(),
+            "ALLOWED_HOSTS": "example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "31536000", "DENY", "True", "True", "False"]

@@ -34,18 +34,30 @@ def test_healthz_answers_plain_http_from_inside_the_network():
 
 def test_healthz_reports_a_stalled_queue_without_failing_the_web_container():
     waiting = DBTaskResult.objects.create(
-        task_path="crm.tasks.nothing", args_kwargs={"args": [], "kwargs": {}}, queue_name="default",
-        backend_name="default", priority=0,
+        task_path="crm.tasks.nothing",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        priority=0,
     )
     # enqueued_at is stamped on creation; age it as a worker that stopped 20 minutes ago would.
-    DBTaskResult.objects.filter(pk=waiting.pk).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=20))
+    DBTaskResult.objects.filter(pk=waiting.pk).update(
+        enqueued_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
     response = Client().get("/healthz")
     assert response.status_code == 200
     queue = response.json()["queue"]
     assert queue["ok"] is False and 1150 < queue["oldest_ready_seconds"] < 1300
 
 
-@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}})
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+)
 def test_healthz_fails_when_the_cache_is_down():
     response = Client().get("/healthz")
     assert response.status_code == 503
@@ -57,7 +69,9 @@ def _record(message: str, *args) -> logging.LogRecord:
 
 
 def test_log_lines_are_json_without_emails_phones_or_url_secrets():
-    record = _record("Not Found: %s from %s, phone %s", "/en/donate/manage/tok3n.sig/", "hana@example.org", "090-1234-5678")
+    record = _record(
+        "Not Found: %s from %s, phone %s", "/en/donate/manage/tok3n.sig/", "hana@example.org", "090-1234-5678"
+    )
     assert PersonalDataFilter().filter(record)
     line = JsonFormatter().format(record)
     payload = json.loads(line)
@@ -68,10 +82,22 @@ def test_log_lines_are_json_without_emails_phones_or_url_secrets():
 
 def test_sentry_events_lose_request_bodies_users_and_personal_data():
     event = {
-        "request": {"url": "https://example.org/mailchimp/webhook/s3cret/", "data": {"email": "a@b.jp"},
-                    "cookies": {"sessionid": "x"}, "headers": {"Cookie": "x", "User-Agent": "UA"}, "query_string": "email=a@b.jp"},
+        "request": {
+            "url": "https://example.org/mailchimp/webhook/s3cret/",
+            "data": {"email": "a@b.jp"},
+            "cookies": {"sessionid": "x"},
+            "headers": {"Cookie": "x", "User-Agent": "UA"},
+            "query_string": "email=a@b.jp",
+        },
         "user": {"email": "a@b.jp", "ip_address": "1.2.3.4"},
-        "exception": {"values": [{"value": "duplicate key hana@example.org", "stacktrace": {"frames": [{"vars": {"email": "a@b.jp"}}]}}]},
+        "exception": {
+            "values": [
+                {
+                    "value": "duplicate key hana@example.org",
+                    "stacktrace": {"frames": [{"vars": {"email": "a@b.jp"}}]},
+                }
+            ]
+        },
         "logentry": {"message": "sent to %s", "params": ["hana@example.org"]},
     }
     cleaned = before_send(event, {})

@@ -35,7 +35,11 @@ def test_newsletter_limits_one_email_even_from_many_addresses():
         assert _sign_up(client, "hana@example.org", f"198.51.100.{n + 1}").status_code == 302
     refused = _sign_up(client, "HANA@example.org", "198.51.100.99")
     assert refused.status_code == 429
-    assert "Please try again later" in refused.content.decode() or "しばらく" in refused.content.decode() or "時間" in refused.content.decode()
+    assert (
+        "Please try again later" in refused.content.decode()
+        or "しばらく" in refused.content.decode()
+        or "時間" in refused.content.decode()
+    )
 
 
 def test_newsletter_limits_one_address_and_tells_the_visitor():
@@ -61,7 +65,9 @@ def test_manage_my_gift_sends_one_link_per_email_per_window():
     first = client.post("/en/donate/manage/", {"email": "member@example.org"}, REMOTE_ADDR="192.0.2.10")
     assert first.status_code == 200
     for n in range(5):
-        again = client.post("/en/donate/manage/", {"email": "member@example.org"}, REMOTE_ADDR=f"192.0.2.{20 + n}")
+        again = client.post(
+            "/en/donate/manage/", {"email": "member@example.org"}, REMOTE_ADDR=f"192.0.2.{20 + n}"
+        )
         assert again.status_code == 429
         assert "wait about ten minutes" in again.content.decode()
 
@@ -79,13 +85,17 @@ def test_donation_checkout_is_limited_per_address(settings, site_tree):
 
 
 def test_password_reset_sends_one_email_per_address_per_window():
-    get_user_model().objects.create_user(username="staff", email="staff@example.org", password="x" * 20, is_staff=True)
+    get_user_model().objects.create_user(
+        username="staff", email="staff@example.org", password="x" * 20, is_staff=True
+    )
     client = Client()
     first = client.post("/admin/password_reset/", {"email": "staff@example.org"}, REMOTE_ADDR="192.0.2.40")
     assert first.status_code == 302
     assert len(mail.outbox) == 1
     for n in range(3):
-        again = client.post("/admin/password_reset/", {"email": "staff@example.org"}, REMOTE_ADDR=f"192.0.2.{41 + n}")
+        again = client.post(
+            "/admin/password_reset/", {"email": "staff@example.org"}, REMOTE_ADDR=f"192.0.2.{41 + n}"
+        )
         assert again.status_code == 429
         assert "wait ten minutes" in again.content.decode() or "10" in again.content.decode()
     assert len(mail.outbox) == 1

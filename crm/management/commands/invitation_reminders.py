@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--enqueue", action="store_true", help="Queue the work for the task worker instead of running it here."
+            "--enqueue",
+            action="store_true",
+            help="Queue the work for the task worker instead of running it here.",
         )
         parser.add_argument("--json", action="store_true", help="Print the counts as one JSON object.")
 

@@ -37,7 +37,9 @@ class Command(BaseCommand):
     ):
         if not settings.DEMO_DATA_ALLOWED:
             # The demo admin's password is published: it must never exist on a real site.
-            raise CommandError("load_demo_data refuses to run under production settings (DEMO_DATA_ALLOWED is off).")
+            raise CommandError(
+                "load_demo_data refuses to run under production settings (DEMO_DATA_ALLOWED is off)."
+            )
         started = time.perf_counter()
         # Wagtail logs every page created and published; for a whole site that is noise.
         wagtail_logger = logging.getLogger("wagtail")
