@@ -106,7 +106,7 @@ def test_media_mention_with_outlet_is_saved(editor_client):
     assert MediaMention.objects.filter(outlet="NHK").exists()
 
 
-def testimonial_form(**overrides):
+def _testimonial_form(**overrides):
     data = {"name": "Aさん", "role": "会社員", "quote": "応援しています。", "photo": ""}
     data.update(overrides)
     return data
@@ -115,7 +115,7 @@ def testimonial_form(**overrides):
 def test_publishing_a_testimonial_without_consent_is_a_form_error(editor_client):
     count = Testimonial.objects.count()
     response = editor_client.post(
-        reverse("wagtailsnippets_home_testimonial:add"), testimonial_form(**{"action-publish": "publish"})
+        reverse("wagtailsnippets_home_testimonial:add"), _testimonial_form(**{"action-publish": "publish"})
     )
     assert response.status_code == 200
     errors = response.context["form"].errors["consent_to_publish"]
@@ -124,7 +124,7 @@ def test_publishing_a_testimonial_without_consent_is_a_form_error(editor_client)
 
 
 def test_a_testimonial_without_consent_can_be_saved_as_a_draft_but_not_shown(editor_client, client):
-    response = editor_client.post(reverse("wagtailsnippets_home_testimonial:add"), testimonial_form())
+    response = editor_client.post(reverse("wagtailsnippets_home_testimonial:add"), _testimonial_form())
     assert response.status_code == 302
     draft = Testimonial.objects.get(name="Aさん")
     assert draft.live is False and not draft.is_publishable
@@ -132,7 +132,7 @@ def test_a_testimonial_without_consent_can_be_saved_as_a_draft_but_not_shown(edi
 
     response = editor_client.post(
         reverse("wagtailsnippets_home_testimonial:edit", args=[draft.pk]),
-        testimonial_form(consent_to_publish="on", **{"action-publish": "publish"}),
+        _testimonial_form(consent_to_publish="on", **{"action-publish": "publish"}),
     )
     assert response.status_code == 302
     draft.refresh_from_db()
