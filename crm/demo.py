@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitationEvent
+from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitationEvent, new_join_code
 from crm.community.selectors import invitation_status_counts_changed
 from crm.companies.models import PartnerCompany
 from crm.donors.models import DONOR_CONTACT_FIELDS, Donor
@@ -311,6 +311,7 @@ def _demo_facebook_group(*, as_of: dt.datetime) -> int:
             continue
         seen.add(membership.donor_id)
         invitations.append(_demo_invitation(membership, status, as_of=as_of))
+    _unique_join_codes(invitations)
     FacebookGroupInvitation.objects.bulk_create(invitations)
     # bulk_create sends no signals: forget the menu's cached queue counts here.
 
@@ -324,6 +325,16 @@ def _demo_facebook_group(*, as_of: dt.datetime) -> int:
         for invitation in created
     )  # fmt: skip
     return len(invitations)
+
+
+def _unique_join_codes(invitations: list) -> None:
+    """Draw again any random join code already taken: one save at a time the unique constraint would
+    catch it, but one bulk insert of 500 codes fails whole on a single clash (about 1 load in 200)."""
+    taken = set(FacebookGroupInvitation.objects.values_list("join_code", flat=True))
+    for invitation in invitations:
+        while invitation.join_code in taken:
+            invitation.join_code = new_join_code()
+        taken.add(invitation.join_code)
 
 
 def _demo_invitation_plan(members: list, former: list) -> list[tuple]:
