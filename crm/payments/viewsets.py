@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
 
+from crm.display import money
 from crm.exports import PeopleSpreadsheetMixin
 from crm.giving.models import RecurringDonation
 from crm.inspect_views import ReadableInspectView
@@ -159,12 +160,6 @@ def _donor_url(recovery: PaymentRecovery) -> str:
     return reverse("crm_donor:inspect", args=[recovery.donor_id])
 
 
-def _yen(recovery: PaymentRecovery) -> str:
-    return (
-        f"¥{recovery.amount:,}" if recovery.currency == "JPY" else f"{recovery.amount:,} {recovery.currency}"
-    )
-
-
 class PaymentRecoveryIndexView(PeopleSpreadsheetMixin, IndexView):
     def get_base_queryset(self):
         # Open ones first: the queue fundraisers work through; then the newest failures.
@@ -219,7 +214,9 @@ class PaymentRecoveryViewSet(ModelViewSet):
     ordering = ["status", "-failed_at"]
     list_display = [
         TitleColumn("donor", label=_("Donor"), get_url=_donor_url),
-        Column("amount", label=_("Amount"), accessor=_yen),
+        Column(
+            "amount", label=_("Amount"), accessor=lambda recovery: money(recovery.amount, recovery.currency)
+        ),
         Column("interval", label=_("Interval"), accessor="recurring_donation.get_interval_display"),
         StatusTagColumn("status", primary=True, label=_("Status")),
         DateColumn("failed_at", label=_("First failed"), sort_key="failed_at"),

@@ -14,6 +14,7 @@ from tests.crm.test_segments import (
     emails,
     one,
     people,  # noqa: F401 (the fixture every test here uses)
+    rule_form,
     staff,
 )
 
@@ -85,23 +86,10 @@ def test_month_operators_are_offered_in_japanese():
 
 
 def _form(name, field, operator, value, **extra):
-    data = {
-        "name": name,
-        "description": "",
-        "match": "all",
-        "mailchimp_tag": "",
-        "push_to_mailchimp": "on",
-        "rules-count": "1",
-        "rules-0-type": "rule",
-        "rules-0-deleted": "",
-        "rules-0-order": "0",
-        "rules-0-id": "r1",
-        "rules-0-value-field": field,
-        "rules-0-value-operator": operator,
-        "rules-0-value-value": value,
-        "rules-0-value-value2": "",
-    }
-    return {**data, **extra}
+    """test_segments' one-rule form, with no slug: the builder makes it from the name."""
+    data = rule_form(value=value, field=field, operator=operator)
+    del data["slug"]
+    return {**data, "name": name, **extra}
 
 
 def test_pickers_offer_the_crms_tags_and_companies():

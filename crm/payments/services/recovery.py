@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from crm.display import money
 from crm.donors.models import Donor
 from crm.giving.models import RecurringDonation
 from crm.interactions.models import Interaction
@@ -75,7 +76,7 @@ def recovery_failure_record(
             _timeline(
                 recurring.donor_id,
                 translation.gettext("Renewal payment of %(amount)s failed")
-                % {"amount": f"¥{recovery.amount:,}"},
+                % {"amount": money(recovery.amount, recovery.currency)},
                 when=failed_at,
             )
         recovery_id = recovery.pk
@@ -104,7 +105,7 @@ def recovery_paid_record(*, invoice_id: str, paid_at: dt.datetime) -> bool:
         _timeline(
             recovery.donor_id,
             translation.gettext("Failed payment of %(amount)s recovered")
-            % {"amount": f"¥{recovery.amount:,}"},
+            % {"amount": money(recovery.amount, recovery.currency)},
             when=paid_at,
         )
     return True
@@ -166,22 +167,32 @@ def recovery_email_send(*, recovery_id: int, step: str) -> str:
         next_retry_at=recovery.next_retry_at,
         url=card_update_url(donor=donor),
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = translation.gettext("Failed-payment email sent: %(step)s") % {
+            "step": email.get_step_display()
+        }
+    error = _deliver(claim=email, donor=donor, subject=subject, body=body, summary=summary)
+    if error:
+        RecoveryEmail.objects.filter(pk=email.pk).update(error=error[:2000])
+        return "failed"
+    return "sent"
+
+
+def _deliver(
+    *, claim: RecoveryEmail | CardExpiryReminder, donor, subject: str, body: str, summary: str
+) -> str:
+    """Send an email whose row was claimed first (so it goes at most once); when the mail server takes
+    it, mark the row sent and put `summary` on the donor's timeline. Returns "" or the server's refusal,
+    which is recorded, not retried: a retry could send it twice."""
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [donor.email])
-    except Exception as exc:  # the mail server's refusal, whatever its class: recorded, not retried
-        logger.warning("failed-payment email %s not sent: %s", email.pk, exc)
-        RecoveryEmail.objects.filter(pk=email.pk).update(error=str(exc)[:2000])
-        return "failed"
+    except Exception as exc:  # the mail server's refusal, whatever its class
+        logger.warning("%s %s not sent: %s", claim._meta.model_name, claim.pk, exc)
+        return str(exc) or exc.__class__.__name__
     now = timezone.now()
-    RecoveryEmail.objects.filter(pk=email.pk).update(sent_at=now)
-    with translation.override(settings.LANGUAGE_CODE):
-        _timeline(
-            donor.pk,
-            translation.gettext("Failed-payment email sent: %(step)s") % {"step": email.get_step_display()},
-            kind=Interaction.Kind.EMAIL,
-            when=now,
-        )
-    return "sent"
+    type(claim).objects.filter(pk=claim.pk).update(sent_at=now)
+    _timeline(donor.pk, summary, kind=Interaction.Kind.EMAIL, when=now)
+    return ""
 
 
 def recovery_followups_send(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -208,19 +219,9 @@ def card_expiry_reminders_send(*, today: dt.date | None = None) -> int:
         except IntegrityError:
             continue
         subject, body = card_expiry_email(donor=donor, card=card, url=card_update_url(donor=donor))
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [donor.email])
-        except Exception as exc:
-            logger.warning("card expiry reminder %s not sent: %s", reminder.pk, exc)
-            continue
-        now = timezone.now()
-        CardExpiryReminder.objects.filter(pk=reminder.pk).update(sent_at=now)
         with translation.override(settings.LANGUAGE_CODE):
-            _timeline(
-                donor.pk,
-                translation.gettext("Card expiry reminder sent (%(card)s)") % {"card": str(card)},
-                kind=Interaction.Kind.EMAIL,
-                when=now,
-            )
+            summary = translation.gettext("Card expiry reminder sent (%(card)s)") % {"card": str(card)}
+        if _deliver(claim=reminder, donor=donor, subject=subject, body=body, summary=summary):
+            continue
         sent += 1
     return sent
