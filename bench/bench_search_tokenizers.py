@@ -1,5 +1,5 @@
 """Tokenizer comparison for the Japanese analysis: SudachiPy (core / small dictionary) and
-fugashi + unidic-lite, run through the same normalisation as search.analysis.
+fugashi + unidic-lite, run through the same normalisation as text_analysis.
 
     .venv/bin/pip install sudachidict-small==20261015 fugashi==1.5.2 unidic-lite==1.0.8  # candidates
     .venv/bin/python -m bench.bench_search_tokenizers
@@ -36,7 +36,7 @@ def _du(*names: str) -> float:
 def _sudachi_analyser(dictionary: str):
     from sudachipy import Dictionary, SplitMode
 
-    from search.analysis import words as analysis
+    from text_analysis import words as analysis
 
     tokenizer = Dictionary(dict=dictionary).tokenizer(mode=SplitMode.C)
 
@@ -58,7 +58,7 @@ def _sudachi_analyser(dictionary: str):
 def _fugashi_analyser():
     import fugashi
 
-    from search.analysis import words as analysis
+    from text_analysis import words as analysis
 
     tagger = fugashi.Tagger()
 

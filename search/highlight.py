@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from search import vocabulary
-from search.analysis import query_keys, sentence_tokens, sentences
+from text_analysis import query_keys, sentence_tokens, sentences
 
 # The excerpt window, in characters. Japanese packs more per character than English, but one
 # size keeps result cards even on a phone.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class IndexedWord(models.Model):
     """A word the search index holds, with how it is written and how often it was indexed.
 
-    Two kinds of `term`: a reading key (hiragana, see search.analysis.reading_key) with the
+    Two kinds of `term`: a reading key (hiragana, see text_analysis.reading_key) with the
     word it reads in `written` (しゅろ / 就労), and a Latin word as written (refugees / refugees).
     Kept by search.vocabulary as pages are indexed; `update_index` rebuilds it from scratch.
     """

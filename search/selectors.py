@@ -19,9 +19,9 @@ from wagtail.search.utils import normalise_query_string
 
 from home.models import StoryPage, StoryRegionTag, StoryTopicTag
 from search import vocabulary
-from search.analysis import MAX_QUERY_CHARS, analyze_query
 from search.backends.base import ExactText
 from search.highlight import excerpt
+from text_analysis import MAX_QUERY_CHARS, analyze_query
 
 # What a visitor may type and we still look at; the rest is dropped before anything else runs.
 MAX_INPUT_CHARS = 1000

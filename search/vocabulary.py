@@ -20,14 +20,14 @@ from functools import lru_cache
 from django.db import connections, router
 from django.db.models import Max
 
-from search.analysis import (
+from search.models import IndexedWord
+from text_analysis import (
     EMPTY_VOCABULARY,
     QueryPlan,
     Vocabulary,
     collecting_vocabulary,
     query_plan,
 )
-from search.models import IndexedWord
 
 # How long a process trusts its copy of the vocabulary before asking the database whether
 # words were added (by another process: the task worker indexes, web processes search).
@@ -113,7 +113,7 @@ def _load() -> Vocabulary:
 
 
 def plan(text: str, *, prefix: bool = False) -> QueryPlan:
-    """search.analysis.query_plan against the current vocabulary (cached per query)."""
+    """text_analysis.query_plan against the current vocabulary (cached per query)."""
     return _plan(text, prefix, current())
 
 

@@ -1,6 +1,6 @@
 """The size rules of docs/architecture.md: no module over 500 lines, no function over 80.
 
-A module that outgrows them is split by what its parts do (as search/analysis/ and crm/receipts/services/
+A module that outgrows them is split by what its parts do (as text_analysis/ and crm/receipts/services/
 were); demo content and migrations are data, not logic, and are left out by name below.
 """
 

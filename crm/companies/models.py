@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from crm.companies.querysets import PartnerCompanyQuerySet
-from crm.donors.search_text import normalise_text
+from text_analysis.names import normalise_text
 
 
 class PartnerCompany(models.Model):

@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from crm.donors.querysets import DonorQuerySet
-from crm.donors.search_text import donor_search_text, normalise_text
+from text_analysis.names import donor_search_text, normalise_text
 
 
 def normalise_email(email: str | None) -> str | None:

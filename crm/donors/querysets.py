@@ -1,5 +1,5 @@
 """Read logic about donors as a chainable QuerySet (search normalisation lives in
-crm.donors.search_text).
+text_analysis.names).
 
 Everything derived (lifetime value, first/last gift, membership) is stored per donor in
 crm_donorgiving, kept right by database triggers (crm.giving.sql), and read with one join: a listing
@@ -26,8 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from crm.donors.search_text import search_terms
 from crm.giving.models import Donation, RecurringDonation
+from text_analysis.names import search_terms
 
 # --- querysets --------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from django.db import connection
 
-from crm.donors.search_text import normalise_text, search_haystack
+from text_analysis.names import normalise_text, search_haystack
 
 
 class RawInsert:

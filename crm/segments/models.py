@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 
-from crm.donors.search_text import readings
 from crm.segments.blocks import MATCH_CHOICES, SegmentRulesBlock
 from crm.segments.rules import donors_matching, tree_from_stream
+from text_analysis.names import readings
 
 
 class Segment(models.Model):

@@ -9,7 +9,7 @@ from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
 from search import vocabulary
-from search.analysis import analyze, analyze_query
+from text_analysis import analyze, analyze_query
 
 # Ranked results fetched together with the total: the first ten pages of ten, so paging through
 # them needs no second ranking query.

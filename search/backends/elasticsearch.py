@@ -3,7 +3,7 @@
 Selected when ELASTICSEARCH_URL is set (cms/settings/base.py).
 
 Choice: pre-tokenised fields rather than Elasticsearch's kuromoji (or sudachi) plugin. Documents
-and queries go through `search.analysis` in Python, and Elasticsearch only splits on whitespace.
+and queries go through `text_analysis` in Python, and Elasticsearch only splits on whitespace.
 Why:
 - one analysis for every backend: the relevance test set measured on SQLite and PostgreSQL holds
   for Elasticsearch too, and a search behaves the same on a developer's laptop and in production;
@@ -34,8 +34,8 @@ from modelsearch.backends.elasticsearchbase import (
 )
 from modelsearch.index import AutocompleteField, SearchField
 
-from search.analysis import analyze
 from search.backends.base import AnalysedQueryMixin, VocabularyIndexMixin, VocabularyRebuilderMixin
+from text_analysis import analyze
 
 PRETOKENISED = "welgee_pretokenised"
 PRETOKENISED_EDGENGRAM = "welgee_pretokenised_edgengram"

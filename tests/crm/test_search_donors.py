@@ -1,4 +1,4 @@
-"""Donor search and the admin's page search share the site search's analysis (search.analysis)."""
+"""Donor search and the admin's page search share the site search's analysis (text_analysis)."""
 
 import io
 
@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Page
 
-from crm.donors.search_text import readings
 from crm.factories import DonorFactory
 from crm.imports.bulk import fast_search_text
 from crm.models import Donor
-from search.analysis import reading
+from text_analysis import reading
+from text_analysis.names import readings
 
 pytestmark = pytest.mark.django_db
 

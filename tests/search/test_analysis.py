@@ -1,9 +1,9 @@
-"""The analyser every search path shares (search.analysis) and the excerpt highlighter."""
+"""The analyser every search path shares (text_analysis) and the excerpt highlighter."""
 
 import pytest
 
-from search.analysis import MAX_QUERY_CHARS, analyze, analyze_query, katakana_to_romaji
 from search.highlight import excerpt
+from text_analysis import MAX_QUERY_CHARS, analyze, analyze_query, katakana_to_romaji
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_excerpt_without_match_is_the_opening():
 
 # --- readings, variants, romaji, typos (issue 18) ------------------------------------------------
 
-from search.analysis import Vocabulary, query_plan, reading_key, romaji_to_kana  # noqa: E402
+from text_analysis import Vocabulary, query_plan, reading_key, romaji_to_kana  # noqa: E402
 
 
 @pytest.mark.parametrize(

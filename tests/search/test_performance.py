@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from wagtail.models import Locale, Page
 
-from search.analysis import words
 from search.selectors import site_search
+from text_analysis import words
 
 pytestmark = pytest.mark.django_db
 

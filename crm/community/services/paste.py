@@ -22,7 +22,7 @@ from crm.community.services.invitations import (
     Status,
 )
 from crm.donors.models import Donor
-from crm.donors.search_text import fold_romaji, normalise_text
+from text_analysis.names import fold_romaji, normalise_text
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _find_code(text: str) -> tuple[str | None, str]:
 
 
 def _name_keys(text: str) -> list[str]:
-    """The ways the donor's search_text may hold this name exactly (see crm.donors.search_text.search_haystack)."""
+    """The ways the donor's search_text may hold this name exactly (see text_analysis.names.search_haystack)."""
     norm = normalise_text(_PUNCTUATION.sub(" ", text)).strip()
     if not norm:
         return []

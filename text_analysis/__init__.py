@@ -1,5 +1,8 @@
 """Text analysis shared by every search path: the database backend, Elasticsearch, highlighting and
-the CRM's donor search.
+the CRM's donor search (`text_analysis.names`: people's and companies' names into search text).
+
+A top-level library, not part of the search app, because the CRM uses it too: it imports nothing of
+the site, so the site search and the CRM both stand on it and neither reaches up into the other.
 
 SQLite FTS5 and PostgreSQL's text search split text on spaces and punctuation, which leaves a
 Japanese sentence as one giant "word". So we do the linguistics here, in Python, and hand the
@@ -23,10 +26,10 @@ Index and query go through the same `tokens()` so they always agree.
 The package is split by what each part needs, bottom to top (each imports only those before it):
 words (one word: Sudachi, folding, stemming), readings (kana and romaji), text (whole texts into
 keys, index and query) and plan (a query against the index's vocabulary). Callers import from
-search.analysis itself; the modules are an internal layout.
+text_analysis itself; the modules are an internal layout.
 """
 
-from search.analysis.plan import (
+from text_analysis.plan import (
     DEMONYMS,
     EMPTY_VOCABULARY,
     TYPO_MIN_LETTERS,
@@ -35,14 +38,14 @@ from search.analysis.plan import (
     Vocabulary,
     query_plan,
 )
-from search.analysis.readings import (
+from text_analysis.readings import (
     katakana_to_hiragana,
     katakana_to_romaji,
     reading,
     reading_key,
     romaji_to_kana,
 )
-from search.analysis.text import (
+from text_analysis.text import (
     analyze,
     analyze_query,
     collecting_vocabulary,
@@ -51,7 +54,7 @@ from search.analysis.text import (
     sentences,
     tokens,
 )
-from search.analysis.words import (
+from text_analysis.words import (
     MAX_QUERY_CHARS,
     MAX_QUERY_TOKENS,
     Token,

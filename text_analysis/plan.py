@@ -1,9 +1,9 @@
 """Query planning: how each word of a visitor's query may meet the index (as typed, read from
 kana or romaji, corrected when misspelt, or as a related demonym/country).
 
-Separate from search.analysis.text because it needs what the index holds (Vocabulary, loaded by
+Separate from text_analysis.text because it needs what the index holds (Vocabulary, loaded by
 search.vocabulary) while plain analysis needs nothing but the text. The top of the package:
-nothing in search.analysis imports it.
+nothing in text_analysis imports it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from search.analysis.readings import _MIN_READING, reading_key, romaji_to_kana
-from search.analysis.text import tokens
-from search.analysis.words import (
+from text_analysis.readings import _MIN_READING, reading_key, romaji_to_kana
+from text_analysis.text import tokens
+from text_analysis.words import (
     _HIRAGANA_WORD,
     _KANA_WORD,
     _KATAKANA_WORD,

@@ -1,7 +1,7 @@
 """One word at a time: the Sudachi dictionary and tokenizer, width/case folding, stemming and the
-character classes the rest of search.analysis tests words against.
+character classes the rest of text_analysis tests words against.
 
-The bottom of the package: every other module of search.analysis imports from here, and this
+The bottom of the package: every other module of text_analysis imports from here, and this
 module imports none of them, so the package has no import circles. Names with a leading
 underscore are shared within the package only.
 """

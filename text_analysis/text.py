@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from sudachipy import SplitMode
 
-from search.analysis.readings import _proper_noun_romaji, _reading_of, _readings
-from search.analysis.words import (
+from text_analysis.readings import _proper_noun_romaji, _reading_of, _readings
+from text_analysis.words import (
     _LATIN_LETTERS,
     _NON_WORD,
     _POSSESSIVE,

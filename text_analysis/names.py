@@ -1,7 +1,8 @@
 """How a donor's name, kana, email and phone become one searchable string, and how a fundraiser's
 query becomes the variants to look for in it (kanji, kana, romaji, email).
 
-The analysis is the site search's (search.analysis): the same NFKC/case folding and the same
+It lives beside the site search's analysis (and imports only it) because donors, partner companies,
+segments, imports and the Facebook-group paste all read names this way: the same NFKC/case folding and the same
 Sudachi dictionary reads names, so the admin's donor search and page search agree on what 山田 or
 やまだ means. Sudachi reads common given names better than pykakasi did (蓮 レン, 彩 アヤ, 千尋
 チヒロ, 亮 リョウ, where pykakasi said ハス, サイ, センジン, アキラ) and costs less memory: its
@@ -14,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from search.analysis import katakana_to_hiragana, katakana_to_romaji, normalize_text, reading
+from text_analysis import katakana_to_hiragana, katakana_to_romaji, normalize_text, reading
 
 # --- search normalisation --------------------------------------------------------------------------
 
@@ -162,7 +163,7 @@ def search_terms(query: str) -> list[tuple[str, ...]]:
                 variants = {re.sub(r"\D", "", plain)}
         else:
             variants = {_japanese_variant(term)}
-            # Long vowels at the end are spelling variation (search.analysis.fold_katakana): ミュラー
+            # Long vowels at the end are spelling variation (text_analysis.fold_katakana): ミュラー
             # and ミュラ both find ミュラー, as the stored names keep the mark and this is a substring.
             folded = term.rstrip("ー")
             if len(folded) >= 2 and folded != term:

@@ -2,8 +2,8 @@
 
 Kept apart from tokenising because two different callers need it: the index (nouns are also
 indexed under their folded reading, proper nouns under their romaji) and the CRM's donor search
-(search keys for names). Sits between search.analysis.words (which it uses) and
-search.analysis.text (which uses it).
+(search keys for names). Sits between text_analysis.words (which it uses) and
+text_analysis.text (which uses it).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import jaconv
 
-from search.analysis.words import (
+from text_analysis.words import (
     _CHUNK_CHARS,
     _HAS_KANJI,
     _HIRAGANA_WORD,
