@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crm.display import money
 from crm.receipts.receipt_settings import ReceiptSettings
 
 __all__ = [
@@ -243,7 +244,7 @@ class Receipt(models.Model):
 
     @property
     def amount_display(self) -> str:
-        return f"¥{self.amount:,}" if self.currency == "JPY" else f"{self.amount:,} {self.currency}"
+        return money(self.amount, self.currency)
 
     @property
     def is_voided(self) -> bool:

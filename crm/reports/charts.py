@@ -16,6 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from pygal.style import Style
 
+from crm.display import money
+
 STYLE = Style(
     background="transparent",
     plot_background="transparent",
@@ -37,7 +39,7 @@ WIDTH, HEIGHT = 800, 380
 
 
 def yen(value: float | None) -> str:
-    return "" if value is None else f"¥{value:,.0f}"
+    return "" if value is None else money(value)
 
 
 def number(value: float | None) -> str:

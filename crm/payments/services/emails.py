@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from crm.display import money
 from crm.donors.models import Donor
 from crm.giving.models import Donation
 
@@ -49,11 +50,6 @@ MANAGE_GIFT = {
 }
 
 
-def format_yen(amount: int) -> str:
-    """¥1,000 for 1000: JPY has no minor unit, so the stored integer is shown as it is."""
-    return f"¥{amount:,}"
-
-
 def _language(donor: Donor) -> str:
     return donor.preferred_language if donor.preferred_language in THANK_YOU else "ja"
 
@@ -71,7 +67,7 @@ def thank_you_send(*, donation: Donation) -> None:
         subject,
         body.format(
             name=name,
-            amount=format_yen(donation.amount)
+            amount=money(donation.amount)
             if donation.currency == "JPY"
             else f"{donation.amount} {donation.currency}",
             kind=KIND[language][2 if yearly else 0 if monthly else 1],
@@ -164,7 +160,7 @@ def recovery_email(
     body = RECOVERY_BODY[language].format(
         name=donor.display_name or donor.email,
         kind=RECOVERY_KIND[language][1 if yearly else 0],
-        amount=format_yen(amount),
+        amount=money(amount),
         url=url,
         retry=retry,
     )

@@ -7,10 +7,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from crm.display import money
 from crm.donors.models import Donor
 from crm.reports import selectors
 from crm.reports.selectors import Period
@@ -30,7 +30,8 @@ def format_month(day: datetime.date) -> str:
 
 
 def format_yen(value: int | None) -> str:
-    return "" if value is None else f"¥{number_format(value, force_grouping=True)}"
+    """A report's yen cell: crm.display.money, or an empty cell where there is no figure."""
+    return "" if value is None else money(value)
 
 
 class PeriodForm(forms.Form):
