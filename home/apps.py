@@ -11,11 +11,12 @@ class HomeConfig(AppConfig):
         from django.apps import apps
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
+        from wagtail.contrib.frontend_cache import signal_handlers as frontend_cache
         from wagtail.images import get_image_model
-        from wagtail.models import Locale, PageViewRestriction, Site
+        from wagtail.models import Locale, Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from home import cache
+        from home import cache, cdn
 
         # Every receiver of this app, each with its sender. The campaign page's cache is cleared by
         # the things it shows: pages (a story teaser, the donation link), snippets, images, the
@@ -60,6 +61,19 @@ class HomeConfig(AppConfig):
             sender=transfer_account,
             dispatch_uid="home_cache_deleted_transfer_account",
         )
+        # Wagtail's frontend_cache (its ready() runs before ours: it comes first in INSTALLED_APPS)
+        # queues a purge for every publish even without a CDN; ours purges only when one is set.
+        for model in (model for model in apps.get_models() if issubclass(model, Page)):
+            page_published.disconnect(frontend_cache.page_published_signal_handler, sender=model)
+            page_unpublished.disconnect(frontend_cache.page_unpublished_signal_handler, sender=model)
+            page_published.connect(
+                cdn.purge_published_page, sender=model, dispatch_uid=f"home_cdn_published_{model._meta.label}"
+            )
+            page_unpublished.connect(
+                cdn.purge_published_page,
+                sender=model,
+                dispatch_uid=f"home_cdn_unpublished_{model._meta.label}",
+            )
         # A page can depend on a setting (the donation page on the Stripe keys): a changed setting
         # (tests, override_settings) starts a new generation like a publish does.
         setting_changed.connect(cache.on_setting_change, dispatch_uid="home_cache_setting_changed")

@@ -14,8 +14,25 @@ from django.conf import settings
 from django.db import transaction
 
 
+def cdn_in_front() -> bool:
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+def purge_published_page(sender, instance, **kwargs) -> None:
+    """Wagtail's own receiver, only when a CDN is configured.
+
+    frontend_cache connects a receiver to every publish and unpublish that queues a purge task even
+    when no CDN is configured (the `make run` default and most installs): a background task per
+    publish that does nothing. home/apps.py puts this one in its place.
+    """
+    if cdn_in_front():
+        from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
+
+        purge_page_from_cache(instance)
+
+
 def purge_gathering_pages(sender=None, **kwargs) -> None:
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+    if not cdn_in_front():
         return
     transaction.on_commit(_purge_gathering_pages)
 

@@ -17,12 +17,14 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
 INSTALLED_APPS = [
+    # Before home: home's ready() replaces its publish receivers with ones that purge only when a
+    # CDN is configured (home/cdn.py).
+    "wagtail.contrib.frontend_cache",
     "home",
     "search",
     "crm",
     "accounts",
     "wagtail.contrib.forms",
-    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",

@@ -87,6 +87,22 @@ def test_no_cdn_configured_means_no_purge(site_tree, django_capture_on_commit_ca
     assert not [c for c in callbacks if "purge" in getattr(c, "__qualname__", "")]
 
 
+def test_publishing_without_a_cdn_queues_no_purge_task(
+    site_tree, django_capture_on_commit_callbacks, monkeypatch
+):
+    from wagtail.contrib.frontend_cache import utils as frontend_cache
+
+    purged = []  # Wagtail's purge would queue a task here, even with no CDN to send it to
+    monkeypatch.setattr(
+        frontend_cache, "purge_urls_from_cache", lambda urls, *a, **k: purged.append(list(urls))
+    )
+    story = site_tree["story"]
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save_revision().publish()
+        story.unpublish()
+    assert purged == []
+
+
 @pytest.mark.parametrize("url", ["/", "/en/", "/stories/", "/search/?query=難民", "/no-such-page/"])
 def test_public_pages_may_be_kept_by_a_cdn(client, site_tree, url):
     with override_settings(CDN_MAX_AGE=120):
