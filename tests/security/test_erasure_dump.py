@@ -50,6 +50,7 @@ MARKERS = [
     KANA_GIVEN,
     PHONE,
     "09077774321",
+    "9077774321",  # the number as Stripe writes it: +81 90-7777-4321, +819077774321
     "Qaddrzx",
     "Qnotezx",
 ]
@@ -115,6 +116,13 @@ def donor_everywhere(client, superuser, fake_stripe, fake_mailchimp, django_capt
     donor.notes, donor.newsletter_status = NOTE, Donor.NewsletterStatus.SUBSCRIBED
     donor.save()
     log(instance=donor, action="wagtail.edit", user=superuser)
+    # Stripe keeps the phone in its own format (E.164, or as the donor typed it at checkout).
+    StripeEvent.objects.create(
+        event_id="evt_phone_update",
+        type="customer.updated",
+        payload={"data": {"object": {"phone": "+81 90-7777-4321", "shipping": {"phone": "+819077774321"}}}},
+        created=timezone.now(),
+    )
     Interaction.objects.create(donor=donor, kind="call", summary=NOTE, happened_at=timezone.now())
 
     # Mailchimp: the member and our state of it.
@@ -159,7 +167,9 @@ def donor_everywhere(client, superuser, fake_stripe, fake_mailchimp, django_capt
             traceback=traceback,
         )
     found = markers_in(dump_database())
-    assert {EMAIL, FAMILY, GIVEN, KANA_FAMILY, "09077774321", "Qaddrzx", "Qnotezx"} <= set(found), found
+    assert {EMAIL, FAMILY, GIVEN, KANA_FAMILY, "09077774321", "9077774321", "Qaddrzx", "Qnotezx"} <= set(
+        found
+    ), found
     return donor, receipt, waiting
 
 

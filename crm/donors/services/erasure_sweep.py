@@ -47,6 +47,31 @@ def _digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
+def phone_forms(phone: str) -> set[str]:
+    """A Japanese number as people and services write it: 090-1234-5678 here, +81 90-1234-5678 or
+    +819012345678 at Stripe (E.164), 09012345678 in an import. Either way round."""
+    phone = phone.strip()
+    digits = _digits(phone)
+    if len(digits) < 8:
+        return {phone} if phone else set()
+    if phone.startswith("+81") or (digits.startswith("81") and not digits.startswith("0")):
+        national = "0" + digits[2:]
+        written = "0" + re.sub(r"^\+?81[\s-]*", "", phone)
+    else:
+        national, written = digits, phone
+    rest, rest_written = national[1:], written[1:]
+    return {
+        phone,
+        national,
+        written,
+        f"+81{rest}",
+        f"81{rest}",
+        f"+81 {rest_written}",
+        f"+81-{rest_written}",
+        f"+81{rest_written}",
+    }
+
+
 def donor_traces(donor: Donor) -> Traces:
     """The donor's values, read before erasure blanks them."""
     family, given = donor.family_name or "", donor.given_name or ""
@@ -54,8 +79,7 @@ def donor_traces(donor: Donor) -> Traces:
     phone = donor.phone or ""
     find = {
         donor.email or "",
-        phone,
-        _digits(phone) if len(_digits(phone)) >= 8 else "",
+        *phone_forms(phone),
         donor.stripe_customer_id or "",
         donor.address_line or "",
         donor.receipt_name or "",
