@@ -25,6 +25,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def _serve_one_request_at_a_time() -> None:
+    """The live server answers one request at a time.
+
+    On SQLite the suite's database is in memory, and pytest-django hands the live server the test's
+    own connection. Django's threaded test server then runs two requests of one page (a form post and
+    the admin's background ping) on that one connection at once, and SQLite refuses: "cannot release
+    savepoint - SQL statements in progress", a 500 that came and went with the machine's load. A
+    server that is not threaded closes each connection after its answer, so the browser's requests
+    queue instead of colliding.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time()
+
 # Playwright's sync API runs its own event loop; Django then sees "async context" and refuses ORM
 # calls from test code (creating users, reading results) unless told it is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
