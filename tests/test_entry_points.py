@@ -17,6 +17,7 @@ URL_NAMES = [
     "bank_transfers:donor_find",
     "bank_transfers:index",
     "bank_transfers:statement",
+    "bank_transfers:statement_discard",
     "campaign_page",
     "crm_company:add",
     "crm_company:copy",

@@ -8,7 +8,7 @@ import re
 from django.db.models import QuerySet
 
 from crm.banktransfers.matching import ReadingIndex
-from crm.banktransfers.models import BankStatement, GiftBatch
+from crm.banktransfers.models import BankStatement, GiftBatch, StatementLine
 from crm.donors.models import Donor
 from crm.donors.normalise import nfkc
 from crm.giving.models import Donation, RecurringDonation
@@ -71,3 +71,8 @@ def recent_batches(limit: int = 20) -> QuerySet[GiftBatch]:
 
 def recent_statements(limit: int = 20) -> QuerySet[BankStatement]:
     return BankStatement.objects.select_related("uploaded_by")[:limit]
+
+
+def statement_recorded_lines(statement: BankStatement) -> QuerySet[StatementLine]:
+    """The lines of this statement recorded as gifts (what discarding it must never lose)."""
+    return statement.lines.filter(donation__isnull=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -24,10 +25,30 @@ from wagtail.admin.viewsets.base import ViewSet
 from crm.banktransfers.forms import GiftBatchForm, StatementUploadForm, donor_label, gift_row_formset
 from crm.banktransfers.models import BankStatement, GiftBatch, StatementLine
 from crm.banktransfers.parsing import StatementError
-from crm.banktransfers.selectors import donors_find, recent_batches, recent_statements
-from crm.banktransfers.services import BatchError, BatchRow, gift_batch_post, statement_post, statement_upload
-from crm.banktransfers.services.statements import NEW_DONOR, SKIP, statement_decide
+from crm.banktransfers.selectors import (
+    donors_find,
+    recent_batches,
+    recent_statements,
+    statement_recorded_lines,
+)
+from crm.banktransfers.services import (
+    BatchError,
+    BatchRow,
+    gift_batch_post,
+    statement_post,
+    statement_upload,
+)
+from crm.banktransfers.services.statements import (
+    NEW_DONOR,
+    SKIP,
+    StatementDiscardError,
+    statement_decide,
+    statement_discard,
+)
 from crm.donors.models import Donor
+from crm.donors.selectors import possible_duplicates
+from crm.receipts.models import Receipt
+from crm.receipts.services import receipt_delivery
 
 PERMISSION = "crm.add_donation"
 REFRESH_SECONDS = 2
@@ -98,7 +119,8 @@ class BatchNewView(BankTransferBase):
         filled = [f for f in formset.forms if f.cleaned_data]
         rows = [
             BatchRow(
-                donor_id=f.donor.pk,
+                donor_id=f.donor.pk if f.donor else None,
+                new_donor=f.new_donor,
                 received_on=f.cleaned_data["received_on"],
                 amount=f.cleaned_data["amount"],
                 memo=f.cleaned_data["memo"],
@@ -129,11 +151,31 @@ class BatchNewView(BankTransferBase):
             formset=formset,
             confirming=True,
             adds_up=adds_up,
-            rows=[(f, f.donor) for f in filled],
+            rows=[_preview_row(f) for f in filled],
+            new_donors=len({f.new_donor.key for f in filled if f.new_donor}),
             total=total,
             count=len(rows),
         )
         return self.render_to_response(context)
+
+
+def _preview_row(form) -> dict:
+    """A checked row as the confirmation shows it: the donor found, or the new donor with any donors
+    already recorded under the same name, reading or phone (so a fundraiser can pick one of them
+    instead of making a duplicate), and how the receipt will go."""
+    donor, new, namesakes = form.donor, form.new_donor, []
+    if new is not None:
+        donor = Donor(
+            family_name=new.family_name,
+            given_name=new.given_name,
+            family_name_kana=new.family_name_kana,
+            given_name_kana=new.given_name_kana,
+            email=new.email or None,
+            phone=new.phone,
+        )
+        namesakes = possible_duplicates(donor=donor, limit=3)
+    delivery = Receipt.Delivery(receipt_delivery(donor)).label
+    return {"form": form, "donor": donor, "new": new, "namesakes": namesakes, "receipt": delivery}
 
 
 class DonorFindView(BankTransferBase):
@@ -150,7 +192,7 @@ class BatchView(BankTransferBase):
 
     def get(self, request, pk):
         batch = get_object_or_404(GiftBatch.objects.select_related("posted_by"), pk=pk)
-        entries = batch.entries.select_related("donation__donor")
+        entries = batch.entries.select_related("donation__donor").prefetch_related("donation__receipts")
         return self.render_to_response(
             self.get_context_data(batch=batch, entries=entries, page_subtitle=batch.name)
         )
@@ -228,6 +270,49 @@ class StatementView(BankTransferBase):
         return redirect("bank_transfers:statement", statement.pk)
 
 
+class StatementDiscardView(BankTransferBase):
+    """Confirm, then throw away a statement under review: what it recorded already stays recorded."""
+
+    model = BankStatement  # the admin crawl opens a row of it
+    template_name = "crm/banktransfers/statement_discard.html"
+    page_title = gettext_lazy("Discard statement")
+
+    def get(self, request, pk):
+        statement = get_object_or_404(BankStatement, pk=pk)
+        recorded = statement_recorded_lines(statement).aggregate(count=Count("pk"), total=Sum("amount"))
+        waiting = statement.lines.filter(donation__isnull=True).aggregate(
+            count=Count("pk"), total=Sum("amount")
+        )
+        context = self.get_context_data(
+            statement=statement, page_subtitle=statement.filename, recorded=recorded, waiting=waiting
+        )
+        return self.render_to_response(context)
+
+    def post(self, request, pk):
+        statement = get_object_or_404(BankStatement, pk=pk)
+        try:
+            counts = statement_discard(statement=statement, user=request.user)
+        except StatementDiscardError as exc:
+            messages.error(request, str(exc))
+            return redirect("bank_transfers:statement", statement.pk)
+        if counts["deleted"]:
+            messages.success(
+                request,
+                _("Statement “%(file)s” discarded: nothing from it had been recorded.")
+                % {"file": statement.filename},
+            )
+            return redirect("bank_transfers:index")
+        messages.warning(
+            request,
+            _(
+                "Lines discarded (not recorded): %(discarded)s. Lines already recorded as gifts: %(kept)s; "
+                "they stay recorded, with their receipts, and the statement is closed."
+            )
+            % counts,
+        )
+        return redirect("bank_transfers:statement", statement.pk)
+
+
 class BankTransferMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm(PERMISSION)
@@ -250,4 +335,5 @@ class BankTransferViewSet(ViewSet):
             path("donors/", DonorFindView.as_view(), name="donor_find"),
             path("batches/<int:pk>/", BatchView.as_view(), name="batch"),
             path("statements/<uuid:pk>/", StatementView.as_view(), name="statement"),
+            path("statements/<uuid:pk>/discard/", StatementDiscardView.as_view(), name="statement_discard"),
         ]

@@ -83,6 +83,7 @@ class Donor(models.Model):
         STRIPE = "stripe", _("Stripe")
         IMPORT = "import", _("Import")
         MANUAL = "manual", _("Manual")
+        BANK_TRANSFER = "bank", _("Bank transfer")
 
     class ReceiptDelivery(models.TextChoices):
         EMAIL = "email", _("By email")

@@ -23,9 +23,10 @@ from crm.banktransfers import banks, signals
 from crm.banktransfers.matching import match_remitter, split_remitter
 from crm.banktransfers.models import BankStatement, StatementLine
 from crm.banktransfers.parsing import Statement, StatementError, read_statement
-from crm.banktransfers.selectors import donors_who_gave, reading_index
+from crm.banktransfers.selectors import donors_who_gave, reading_index, statement_recorded_lines
 from crm.banktransfers.services.batches import received_at_for
 from crm.donors.models import Donor
+from crm.donors.services import donor_create
 from crm.giving.models import Donation
 from crm.receipts.services import gifts_acknowledge
 
@@ -151,10 +152,11 @@ def _donor_from_remitter(line: StatementLine) -> Donor:
     # Banks write family name, a space, given name: the new donor gets the reading only, to be completed.
     parts = line.remitter.split(" ", 1) if " " in line.remitter else [line.remitter, ""]
     family, given = (part.strip() for part in parts)
-    return Donor.objects.create(
+    return donor_create(
         family_name_kana=family[:100],
         given_name_kana=given[:100],
         notes=f"{line.booked_on} 振込 {line.remitter}",
+        source=Donor.Source.BANK_TRANSFER,
     )
 
 
@@ -199,3 +201,32 @@ def statement_post(*, statement: BankStatement, user=None) -> dict[str, int]:
             statement.save(update_fields=["stage", "posted_at"])
         gifts_acknowledge(donation_ids=donation_ids)
     return counts
+
+
+class StatementDiscardError(ValueError):
+    """The statement cannot be discarded (it is still being matched, or it is finished)."""
+
+
+@transaction.atomic
+def statement_discard(*, statement: BankStatement, user=None) -> dict[str, int]:
+    """Throw away a statement under review, losing nothing already recorded from it.
+
+    Nothing recorded: the statement and its lines go, and the file can be imported again later. Some
+    lines recorded (posted while others waited): those lines and their gifts stay, with the statement
+    closed as posted; only the unrecorded lines go. Returns {"discarded": lines removed, "kept": lines
+    kept, "deleted": 1 if the statement itself went}. Donors made from a remitter's reading stay.
+    """
+    locked = BankStatement.objects.select_for_update().filter(pk=statement.pk).first()
+    if locked is None or locked.stage != Stage.REVIEW:
+        raise StatementDiscardError(_("Only a statement waiting for review can be discarded."))
+    kept = statement_recorded_lines(locked).count()
+    discarded, _counts = locked.lines.filter(donation__isnull=True).delete()
+    if kept:
+        locked.stage, locked.posted_at = Stage.POSTED, timezone.now()
+        locked.save(update_fields=["stage", "posted_at"])
+    else:
+        locked.delete()
+    logger.info(
+        "statement %s discarded by %s: %s lines discarded, %s kept", statement.pk, user, discarded, kept
+    )
+    return {"discarded": discarded, "kept": kept, "deleted": int(not kept)}

@@ -66,3 +66,39 @@ def donor_upsert(*, email: str, tags: Iterable[str] = (), **fields: Any) -> tupl
     if tags:
         donor.tags.add(*tags)
     return donor, created
+
+
+class DonorExistsError(ValueError):
+    """The address belongs to a donor already: the caller should use that donor, not make another."""
+
+    def __init__(self, donor: Donor):
+        super().__init__(f"donor #{donor.pk} has this address")
+        self.donor = donor
+
+
+@transaction.atomic
+def donor_create(*, email: str = "", tags: Iterable[str] = (), **fields: Any) -> Donor:
+    """A new donor, who may have no address yet (a bank transfer often names only a reading).
+
+    With an address this is donor_upsert, but never a quiet update: an address that belongs to a donor
+    already (or was merged into one) raises DonorExistsError and, this being atomic, changes nothing.
+    Without one the donor is saved as given; Donor.save() builds the search text, so the new donor is
+    found by kanji, kana, romaji or phone, and the merge page offers namesakes as usual.
+    """
+    if email:
+        existing = donor_find_by_email(email=email)
+        if existing is not None:
+            raise DonorExistsError(existing)
+        donor, created = donor_upsert(email=email, tags=tags, **fields)
+        if not created:  # written by someone else since the check: undo what the upsert filled in
+            raise DonorExistsError(donor)
+        return donor
+    unknown = set(fields) - {f.name for f in Donor._meta.get_fields()}
+    if unknown:
+        raise TypeError(f"Unknown donor fields: {sorted(unknown)}")
+    donor = Donor(**{k: v for k, v in fields.items() if v is not None})
+    donor.save()
+    tags = [t for t in tags if t]
+    if tags:
+        donor.tags.add(*tags)
+    return donor

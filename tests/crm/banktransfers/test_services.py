@@ -163,6 +163,7 @@ def test_probable_line_picked_or_made_a_new_donor(donors):
     statement_decide(statement=statement, decisions={unknown.pk: "new"})
     unknown.refresh_from_db()
     assert (unknown.donor.family_name_kana, unknown.donor.given_name_kana) == ("タナカ", "ノボル")
+    assert unknown.donor.source == "bank"
     statement_post(statement=statement)
     assert unknown.donor.donations.get().amount == 20000
     assert StatementLine.objects.get(pk=yamada_line.pk).status == "posted"
