@@ -101,7 +101,7 @@ def kept_query(request: HttpRequest, reads: tuple[str, ...]) -> QueryDict:
     return kept
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     # Addresses and queries can be long (a search in Japanese); keys stay short and safe for any backend.
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -113,16 +113,16 @@ def release() -> str:
     rolling deploy still share one generation, and a publish in either clears both.
     """
     # Hashed: a release name may hold characters a cache backend refuses in keys.
-    return _digest(getattr(settings, "RELEASE_ID", "") or "-")[:12]
+    return digest(getattr(settings, "RELEASE_ID", "") or "-")[:12]
 
 
 def reads_key(gen: str, request: HttpRequest) -> str:
-    return f"home:page-reads:{release()}:{gen}:{_digest(f'{request.get_host()}{request.path_info}')}"
+    return f"home:page-reads:{release()}:{gen}:{digest(f'{request.get_host()}{request.path_info}')}"
 
 
 def response_key(gen: str, request: HttpRequest, query: QueryDict) -> str:
     # The language is in the path ("/en/..."): i18n_patterns with prefix_default_language=False.
-    return f"home:page:{release()}:{gen}:{_digest(f'{request.get_host()}{request.path_info}?{query.urlencode()}')}"
+    return f"home:page:{release()}:{gen}:{digest(f'{request.get_host()}{request.path_info}?{query.urlencode()}')}"
 
 
 def offer(response: HttpResponseBase, reads: tuple[str, ...]) -> HttpResponseBase:

@@ -6,6 +6,7 @@ from typing import Any
 import budoux
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import translate_url
 from django.utils import translation
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
+from home import cache as page_cache
 from home.models import DonationPage, absolute_url, donation_page_for
 
 register = template.Library()
@@ -37,6 +39,10 @@ def site_chrome(context) -> dict[str, Any]:
     language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     page = context.get("page")
     page = page if isinstance(page, Page) else None
+    if page is None:
+        chrome = _view_chrome(request, language)
+        request._welgee_chrome = chrome
+        return chrome
     site = Site.find_for_request(request)
     root = site.root_page if site is not None else None
 
@@ -103,6 +109,51 @@ def site_chrome(context) -> dict[str, Any]:
     }
     request._welgee_chrome = chrome
     return chrome
+
+
+#: What the chrome of a view that is not a page (search, the newsletter form, the 404) reads from the
+#: database: the language homes, the menu, the donation page and the footer pages, the same for every
+#: such view of a host and language. Kept per page-cache generation (home/cache.py), so any publish,
+#: move or menu change shows at once; without it an uncached search or 404 paid three queries and a
+#: site lookup (a fifth of a search page's time) for a header that never changes between publishes.
+def _view_chrome(request, language: str) -> dict[str, Any]:
+    key = (
+        f"home:chrome:{page_cache.release()}:{page_cache.generation()}:"
+        f"{page_cache.digest(request.get_host())}:{language}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _view_chrome_rows(request, language)
+        cache.set(key, found, page_cache.timeout())
+    homes, home, nav, donation_page, footer = found
+    request._welgee_donation_page = donation_page  # as _split_children does on a render
+    switcher, alternates = _languages(request, language, page=None, translations={}, homes=homes)
+    return {
+        "language": language,
+        "og_locale": OG_LOCALES.get(language, language),
+        "home": home,
+        "nav": nav,
+        "donation_page": donation_page,
+        "donation_in_nav": donation_page is not None and any(item.pk == donation_page.pk for item in nav),
+        "switcher": switcher,
+        "alternates": alternates,
+        "default_alternate": None,
+        "canonical": settings.WAGTAILADMIN_BASE_URL + request.path,
+        "privacy_page": footer.get("privacy"),
+        "contact_page": footer.get("contact"),
+    }
+
+
+def _view_chrome_rows(request, language: str) -> tuple:
+    site = Site.find_for_request(request)
+    root = site.root_page if site is not None else None
+    homes: dict[str, Page] = {}
+    if root is not None:
+        for row in Page.objects.live().filter(translation_key=root.translation_key).select_related("locale"):
+            homes[row.locale.language_code] = row
+    home = homes.get(language) or root
+    nav, donation_page, footer = _nav_and_donation_page(request, home, _donation_type_condition())
+    return homes, home, nav, donation_page, footer
 
 
 def _languages(request, language: str, *, page, translations: dict, homes: dict) -> tuple[list, list]:

@@ -158,13 +158,16 @@ def test_editing_a_shown_snippet_shows_on_the_next_request_in_both_languages(
 
 def test_a_menu_change_shows_on_every_page_in_both_languages(client, site_tree):
     story_url, en_story_url = site_tree["story"].url, site_tree["en_story"].url
-    _warm(client, story_url, en_story_url)
+    # Views that are not pages keep their header apart (home/templatetags/site_tags.py _view_chrome).
+    views = ("/search/?query=難民", "/no-such-page/")
+    _warm(client, story_url, en_story_url, *views)
     index = site_tree["index"]
     index.show_in_menus = True
     index.title = "みんなの物語"
     publish(index)
-    ja, _en = _both_fresh(client, story_url, en_story_url)
+    ja, _en, search, missing = _both_fresh(client, story_url, en_story_url, *views)
     assert "みんなの物語" in ja
+    assert "みんなの物語" in search and "みんなの物語" in missing
 
 
 def test_a_site_settings_change_shows_on_the_next_request_in_both_languages(client, site_tree):
