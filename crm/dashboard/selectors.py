@@ -11,8 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from crm.community.models import FacebookGroupInvitation
@@ -24,6 +23,7 @@ from crm.imports.models import DonorImportJob
 from crm.mailing.models import MailchimpSyncRun
 from crm.payments.models import StripeEvent
 from crm.reports.selectors import PanelActivity, panel_activity
+from crm.reports.selectors.periods import Bucket
 
 CACHE_KEY = "crm:dashboard:v1"
 CACHE_SECONDS = 300
@@ -112,10 +112,28 @@ def _next_month(day: datetime.date) -> datetime.date:
     return datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
-def _net(start: datetime.datetime, end: datetime.datetime):
-    """Gifts received in [start, end) minus what was refunded of them."""
-    window = Q(received_at__gte=start, received_at__lt=end)
-    return Coalesce(Sum("amount", filter=window), 0) - Coalesce(Sum("amount_refunded", filter=window), 0)
+def _net_in_windows(windows: dict[str, tuple[datetime.datetime, datetime.datetime]]) -> dict[str, int]:
+    """Gifts (succeeded, JPY) received in each window [start, end), minus what was refunded of them.
+
+    One query: the gifts are summed by the stretch between consecutive window ends they fall in
+    (Bucket), and each window adds up its stretches. A filtered sum per window made PostgreSQL test
+    30 conditions on each of 400,000 gifts (600 ms at 100,000 donors, bench/bench_reports.py).
+    """
+    bounds = sorted({moment for window in windows.values() for moment in window})
+    rows = (
+        Donation.objects.succeeded()
+        .filter(currency="JPY", received_at__gte=bounds[0], received_at__lt=bounds[-1])
+        .order_by()
+        .annotate(stretch=Bucket("received_at", bounds))
+        .values("stretch")
+        .annotate(net=Sum(F("amount") - F("amount_refunded")))
+    )
+    # Stretch k runs from bounds[k - 1] up to bounds[k].
+    net = {row["stretch"]: int(row["net"] or 0) for row in rows}
+    return {
+        name: sum(net.get(k, 0) for k in range(bounds.index(start) + 1, bounds.index(end) + 1))
+        for name, (start, end) in windows.items()
+    }
 
 
 def dashboard_figures(*, today: datetime.date | None = None, use_cache: bool = True) -> DashboardFigures:
@@ -164,20 +182,16 @@ def _compute(today: datetime.date) -> DashboardFigures:
     last_year_start = _aware(datetime.date(today.year - 1, 1, 1))
     # Like for like: this month so far against the same days of the month a year ago.
     same_month_end = last_year_to_date_end
-    sums = (
-        Donation.objects.succeeded()
-        .filter(currency="JPY", received_at__gte=min(_aware(starts[0]), last_year_start))
-        .order_by()
-        .aggregate(
-            **{
-                f"r{i}": _net(_aware(start), end)
-                for i, (start, end) in enumerate(zip(starts, month_ends, strict=True))
-            },
-            year=_net(year_start, tomorrow),
-            last_year_to_date=_net(last_year_start, last_year_to_date_end),
-            same_month_last_year=_net(last_year_same_month, same_month_end),
-        )
-    )
+    windows = {
+        **{
+            f"r{i}": (_aware(start), end)
+            for i, (start, end) in enumerate(zip(starts, month_ends, strict=True))
+        },
+        "year": (year_start, tomorrow),
+        "last_year_to_date": (last_year_start, last_year_to_date_end),
+        "same_month_last_year": (last_year_same_month, same_month_end),
+    }
+    sums = _net_in_windows(windows)
 
     figures = DashboardFigures(
         today=today,

@@ -190,6 +190,14 @@ class Donor(models.Model):
             ),
             models.Index(fields=["created_at"], name="crm_donor_created_idx"),
             models.Index(fields=["newsletter_status"], name="crm_donor_newsletter_idx"),
+            # The donors not erased, which every count, report and segment starts from: PostgreSQL
+            # counts them (and groups them by consent) from this small index alone, where a scan of
+            # the table read 7,000 pages at 100,000 donors (bench/bench_reports.py).
+            models.Index(
+                fields=["newsletter_status", "id"],
+                condition=models.Q(erased_at__isnull=True),
+                name="crm_donor_active_idx",
+            ),
         ]
 
     def __str__(self) -> str:

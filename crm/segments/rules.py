@@ -6,9 +6,10 @@ A rule tree is plain JSON, the shape the admin form stores:
      "rules": [{"field": "lifetime_value", "operator": "gte", "value": "50000"},
                {"match": "any", "rules": [...]}]}
 
-Every rule becomes `id IN (SELECT donor_id ...)` (or NOT IN) over the stored giving summaries,
-donations, recurring donations, tags or invitations, so a whole segment is evaluated by the database
-as a single query: counting 100,000 donors never loads one into Python. IN rather than a correlated
+A rule on the stored giving summary is a condition on the donor's summary row (a join on the
+donor's key: one row per donor); every other rule becomes `id IN (SELECT donor_id ...)` (or NOT IN)
+over donations, recurring donations, tags or invitations, so a whole segment is evaluated by the
+database as a single query: counting 100,000 donors never loads one into Python. IN rather than a correlated
 EXISTS because the database runs an uncorrelated subquery once and hashes it, under AND, OR and NOT
 alike; EXISTS under OR is re-run for every donor (measured in bench/bench_segments.py: seconds at
 1,000,000 donations, where IN takes milliseconds).

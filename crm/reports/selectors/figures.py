@@ -17,7 +17,7 @@ from crm.giving.models import Donation, DonorGiving
 from crm.giving.selectors import monthly_recurring_revenue
 from crm.payments.selectors import RecoveryMonth, recovery_by_month
 from crm.reports.selectors.membership import Cohort, MembershipMonth, cohorts, membership_months
-from crm.reports.selectors.periods import TIERS, Period, as_date, aware, month_of, month_start
+from crm.reports.selectors.periods import TIERS, Bucket, Period, aware, month_start
 
 # --- tiers, income, audience, Facebook group --------------------------------------------------------
 
@@ -57,8 +57,11 @@ def income_months(period: Period) -> list[IncomeMonth]:
 
     The kinds are filtered sums rather than a second grouping key: grouped by a CASE over the
     recurring-gift column, PostgreSQL expected ~100,000 groups and sorted 600,000 gifts on disk
-    (1.1 s at 100,000 donors); by month alone it hashes 24 groups (bench/bench_reports.py).
+    (1.1 s at 100,000 donors); by month alone it hashes 24 groups. The month is the gift's bucket
+    between the months' first moments (Bucket), not its truncated Tokyo date: half the time
+    (bench/bench_reports.py).
     """
+    months = period.months
     monthly = Q(recurring_donation__isnull=False)
     bank = Q(recurring_donation__isnull=True, method=Donation.Method.BANK_TRANSFER)
     one_off = Q(recurring_donation__isnull=True) & ~Q(method=Donation.Method.BANK_TRANSFER)
@@ -67,13 +70,14 @@ def income_months(period: Period) -> list[IncomeMonth]:
         Donation.objects.succeeded()
         .filter(currency="JPY", received_at__gte=period.start_instant, received_at__lt=period.end_instant)
         .order_by()
-        .annotate(month=month_of("received_at"))
+        # Bucket k (1..len(months)) is the k-th month: the gifts are all inside the period.
+        .annotate(month=Bucket("received_at", [aware(start) for start in months]))
         .values("month")
         .annotate(
             monthly=Sum(net, filter=monthly), bank=Sum(net, filter=bank), one_off=Sum(net, filter=one_off)
         )
     )
-    by_month = {as_date(row["month"]): row for row in rows}
+    by_month = {months[row["month"] - 1]: row for row in rows}
     empty: dict[str, Any] = {}
     return [
         IncomeMonth(
@@ -82,7 +86,7 @@ def income_months(period: Period) -> list[IncomeMonth]:
             one_off_jpy=int(by_month.get(start, empty).get("one_off") or 0),
             bank_transfer_jpy=int(by_month.get(start, empty).get("bank") or 0),
         )
-        for start in period.months
+        for start in months
     ]
 
 

@@ -105,3 +105,34 @@ def test_dashboard_takes_a_fixed_number_of_queries(family, django_assert_num_que
         gift(donor, 1000, at(2026, 1, 1), recurring=membership(donor, 1000, at(2025, 12, 24)))
     with django_assert_num_queries(len(captured.captured_queries)):
         selectors.dashboard(period=Period(first=datetime.date(2022, 1, 1), last=period.last, today=TODAY))
+
+
+def test_income_months_split_gifts_at_midnight_in_tokyo():
+    """A gift at 23:59:59 on 31 October (Tokyo) is October's, one at midnight is November's; gifts
+    outside the period count nowhere."""
+    from tests.crm.reports.conftest import JST
+
+    donor = DonorFactory()
+    gift(donor, 1000, datetime.datetime(2025, 10, 31, 23, 59, 59, tzinfo=JST))
+    gift(donor, 2000, datetime.datetime(2025, 11, 1, 0, 0, tzinfo=JST))
+    gift(donor, 4000, datetime.datetime(2025, 9, 30, 23, 59, 59, tzinfo=JST))  # before the period
+    gift(donor, 8000, datetime.datetime(2026, 3, 11, 0, 0, tzinfo=JST))  # after today
+    period = Period(first=datetime.date(2025, 10, 1), last=datetime.date(2026, 3, 1), today=TODAY)
+    income = {m.start.strftime("%Y-%m"): m.total_jpy for m in selectors.income_months(period)}
+    assert income == {
+        "2025-10": 1000,
+        "2025-11": 2000,
+        "2025-12": 0,
+        "2026-01": 0,
+        "2026-02": 0,
+        "2026-03": 0,
+    }
+
+
+def test_reports_break_ties_in_lifetime_value_by_donor_id():
+    donors = [DonorFactory() for _ in range(4)]
+    for donor in donors:
+        gift(donor, 5000, at(2024, 6, 1))  # each gave 2024 only: all SYBUNT, all ¥5,000
+    gift(donors[2], 1000, at(2024, 7, 1))
+    listed = list(selectors.report_donors(selectors.report_rule_tree("sybunt"), today=TODAY))
+    assert listed == [donors[2], donors[0], donors[1], donors[3]]
