@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.log_actions import log
 
-from cms.client_address import client_address
+from core.client_address import client_address
 
 # action → (label shown in the filter, message shown in the log)
 STAFF_LOG_ACTIONS: dict[str, tuple[Any, Any]] = {

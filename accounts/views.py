@@ -33,7 +33,7 @@ from accounts.two_factor import (
     two_factor_required_for,
     two_factor_verify,
 )
-from cms.ratelimit import limit_reached
+from core.ratelimit import limit_reached
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -168,7 +168,7 @@ def lockout_lift_view(request: HttpRequest) -> HttpResponse:
 
 
 class LimitedPasswordResetView(WagtailPasswordResetView):
-    """Wagtail's password reset, limited per address and per email (cms.ratelimit): one email per
+    """Wagtail's password reset, limited per address and per email (core.ratelimit): one email per
     address per window at most, and the visitor is told to wait rather than silently ignored."""
 
     def form_valid(self, form):

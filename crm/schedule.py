@@ -15,7 +15,7 @@ from crontask import cron
 from django.core.management import call_command
 from django.utils import timezone
 
-from cms.tasks import task
+from core.tasks import task
 from crm.community.services.sending import invitations_run_schedule
 from crm.mailing.client import MailchimpConfig
 from crm.mailing.services.reconcile import mailchimp_reconcile

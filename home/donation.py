@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cms.ratelimit import limit_reached
+from core.ratelimit import limit_reached
 from crm.payments import client as stripe_api
 
 

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cms.ratelimit import limit_reached
+from core.ratelimit import limit_reached
 from crm.payments import client as stripe_api
 from crm.payments.services import portal as stripe_portal
 from crm.payments.tasks import stripe_manage_gift_link_task

@@ -1,7 +1,7 @@
 """The newsletter sign-up form: /newsletter/ and /en/newsletter/. Works without JavaScript.
 
 The same thank-you page follows whether or not the address was known, so the form cannot be used
-to find out who is a supporter. A honeypot field and the shared limiter (cms.ratelimit: per visitor
+to find out who is a supporter. A honeypot field and the shared limiter (core.ratelimit: per visitor
 address and per email, counted in the cache every process shares) keep bots out.
 """
 
@@ -14,7 +14,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from cms.ratelimit import limit_reached
+from core.ratelimit import limit_reached
 from crm.mailing.services.newsletter import newsletter_confirms_by_email, newsletter_signup
 from home.cache import public_view
 from home.same_origin import same_origin_post

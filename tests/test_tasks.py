@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Locale, Page
 from wagtail.tasks import update_reference_index_task
 
-from cms.tasks import TaskResultStatus, default_task_backend, task
+from core.tasks import TaskResultStatus, default_task_backend, task
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

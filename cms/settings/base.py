@@ -149,7 +149,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "cms.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -165,7 +165,7 @@ SESSION_COOKIE_HTTPONLY = True
 # `check --deploy` reports any staff account still using it.
 PUBLISHED_DEMO_PASSWORDS = ("welgee-demo-admin",)
 DEMO_DATA_ALLOWED = True
-# Number of proxies in front of the site that append to X-Forwarded-For (cms/client_address.py).
+# Number of proxies in front of the site that append to X-Forwarded-For (core/client_address.py).
 TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count if ENV.trusted_proxy_count is not None else 0
 
 # Japanese is the site's default language and lives at "/"; English at "/en/".
@@ -291,7 +291,7 @@ if ENV.cdn_purge_url:
 # Background work: Django's tasks framework. The database backend needs only the database we
 # already have; `manage.py db_worker` runs the queue. Tests override this to run immediately.
 # Only Django-6-native backends here: Wagtail's `django_tasks` decorator then builds the same Task
-# class as ours (`from cms.tasks import task`), so both share this queue (docs/deploy.md).
+# class as ours (`from core.tasks import task`), so both share this queue (docs/deploy.md).
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -351,7 +351,7 @@ MAILCHIMP_AUDIENCE_ID = ENV.mailchimp_audience_id
 MAILCHIMP_API_URL = ENV.mailchimp_api_url
 MAILCHIMP_WEBHOOK_SECRET = ENV.mailchimp_webhook_secret
 
-# --- Abuse limits (cms/ratelimit.py): per visitor address and, where the form has one, per email.
+# --- Abuse limits (core/ratelimit.py): per visitor address and, where the form has one, per email.
 RATE_LIMITS = {
     "newsletter": {"address": "5/h", "email": "3/h"},
     "manage_gift": {"address": "10/h", "email": "1/10m"},

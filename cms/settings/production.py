@@ -24,7 +24,7 @@ STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStati
 # The site sits behind a TLS-terminating proxy (load balancer, Caddy, nginx) that sets this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = ENV.secure_ssl_redirect  # noqa: F405
-# One TLS proxy in front unless TRUSTED_PROXY_COUNT says otherwise (cms/client_address.py).
+# One TLS proxy in front unless TRUSTED_PROXY_COUNT says otherwise (core/client_address.py).
 TRUSTED_PROXY_COUNT = ENV.trusted_proxy_count if ENV.trusted_proxy_count is not None else 1  # noqa: F405
 # A log collector reads JSON lines (LOG_FORMAT=plain for a terminal).
 LOGGING = logging_config(log_format=ENV.log_format or "json")  # noqa: F405

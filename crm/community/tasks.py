@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from cms.tasks import task
+from core.tasks import task
 from crm.community.services.sending import invitations_run_schedule, invitations_send_many
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cms.tasks import task
+from core.tasks import task
 from crm.mailing.services.erasure import mailchimp_member_delete
 from crm.mailing.services.reconcile import mailchimp_reconcile
 from crm.mailing.services.sync import mailchimp_push, mailchimp_push_donor

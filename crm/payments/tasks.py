@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cms.tasks import task
+from core.tasks import task
 from crm.payments.selectors import donation_for_thank_you
 from crm.payments.services.emails import thank_you_send
 from crm.payments.services.events import stripe_event_process

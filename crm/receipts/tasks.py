@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cms.tasks import task
+from core.tasks import task
 
 
 @task()

@@ -36,7 +36,7 @@ OTHER_PROCESS = textwrap.dedent(
     settings.RELEASE_ID = os.environ["SHARED_RELEASE_ID"]
     django.setup()
     from django.test import Client, RequestFactory
-    from cms.ratelimit import limit_reached
+    from core.ratelimit import limit_reached
     from home import cache as page_cache
 
     client = Client(raise_request_exception=False)
@@ -156,7 +156,7 @@ def test_two_processes_share_the_page_cache_and_every_invalidation(client, site_
 
 
 def test_two_processes_share_the_rate_limit_counts(rf, other_process):
-    from cms.ratelimit import limit_reached
+    from core.ratelimit import limit_reached
 
     address = "203.0.113.77"
     allowed = int(settings.RATE_LIMITS["newsletter"]["address"].split("/")[0])

@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.fields import StreamField
 
 #: The project's own apps (cms is the project package: settings, templates, no models).
-PROJECT_APPS = ("crm", "home", "search", "accounts", "cms")
+PROJECT_APPS = ("crm", "home", "search", "accounts", "cms", "core")
 #: Modules not imported to look for forms: demo content, migrations, the command line and tests, and
 #: the search backends (no interface strings; each one loads only on its own database: the SQLite one
 #: needs a model that exists only when SQLite is the database).

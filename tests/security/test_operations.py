@@ -9,9 +9,9 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from cms.client_address import client_address
 from cms.logging import JsonFormatter, PersonalDataFilter
 from cms.sentry import before_send
+from core.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 django-ratelimit counts in the Django cache (Redis in production, so every web process and container
 shares the counts; keys are hashed, so no address or email sits in the cache in clear). A request is
-counted against the visitor's real address (cms.client_address, behind the trusted proxies) and,
+counted against the visitor's real address (core.client_address, behind the trusted proxies) and,
 where the form has one, against the email address it names: a flood of "send me the link" requests
 for one supporter's email is stopped even when it comes from many addresses.
 
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
-from cms.client_address import client_address
+from core.client_address import client_address
 
 
 def _by_address(group: str, request: HttpRequest) -> str:

@@ -1,4 +1,4 @@
-"""The one `task` decorator app code uses: `from cms.tasks import task`.
+"""The one `task` decorator app code uses: `from core.tasks import task`.
 
 On Django 6.1 `django.tasks` is the framework and `django_tasks_db` builds its database backend on
 it. Wagtail 8 still decorates its own tasks with the `django_tasks` backport, but that decorator asks
