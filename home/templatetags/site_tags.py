@@ -88,25 +88,10 @@ def site_chrome(context) -> dict[str, Any]:
     else:
         nav, donation_page, footer = _split_children(request, home, children, donation_type)
 
-    switcher, alternates = _languages(request, language, page=page, translations=translations, homes=homes)
-
-    chrome = {
-        "language": language,
-        "og_locale": OG_LOCALES.get(language, language),
-        "home": home,
-        "nav": nav,
-        "donation_page": donation_page,
-        # The footer adds a donate link of its own only when the menu does not already have one.
-        "donation_in_nav": donation_page is not None and any(item.pk == donation_page.pk for item in nav),
-        "switcher": switcher,
-        "alternates": alternates,
-        "default_alternate": next((a for a in alternates if a["code"] == settings.LANGUAGE_CODE), None),
-        "canonical": absolute_url(page, request)
-        if page is not None
-        else settings.WAGTAILADMIN_BASE_URL + request.path,
-        "privacy_page": footer.get("privacy"),
-        "contact_page": footer.get("contact"),
-    }
+    chrome = _chrome(
+        request, language, page=page, home=home, nav=nav, donation_page=donation_page, footer=footer,
+        translations=translations, homes=homes,
+    )  # fmt: skip
     request._welgee_chrome = chrome
     return chrome
 
@@ -127,18 +112,30 @@ def _view_chrome(request, language: str) -> dict[str, Any]:
         cache.set(key, found, page_cache.timeout())
     homes, home, nav, donation_page, footer = found
     request._welgee_donation_page = donation_page  # as _split_children does on a render
-    switcher, alternates = _languages(request, language, page=None, translations={}, homes=homes)
+    return _chrome(
+        request, language, page=None, home=home, nav=nav, donation_page=donation_page, footer=footer,
+        translations={}, homes=homes,
+    )  # fmt: skip
+
+
+def _chrome(
+    request, language: str, *, page, home, nav, donation_page, footer: dict, translations: dict, homes: dict
+) -> dict[str, Any]:
+    switcher, alternates = _languages(request, language, page=page, translations=translations, homes=homes)
     return {
         "language": language,
         "og_locale": OG_LOCALES.get(language, language),
         "home": home,
         "nav": nav,
         "donation_page": donation_page,
+        # The footer adds a donate link of its own only when the menu does not already have one.
         "donation_in_nav": donation_page is not None and any(item.pk == donation_page.pk for item in nav),
         "switcher": switcher,
         "alternates": alternates,
-        "default_alternate": None,
-        "canonical": settings.WAGTAILADMIN_BASE_URL + request.path,
+        "default_alternate": next((a for a in alternates if a["code"] == settings.LANGUAGE_CODE), None),
+        "canonical": absolute_url(page, request)
+        if page is not None
+        else settings.WAGTAILADMIN_BASE_URL + request.path,
         "privacy_page": footer.get("privacy"),
         "contact_page": footer.get("contact"),
     }

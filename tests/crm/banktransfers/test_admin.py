@@ -1,55 +1,22 @@
 """The bank-transfer screens: Fundraising and superusers in, Communications out; a batch typed,
 checked, confirmed and posted; a statement uploaded, reviewed and posted."""
 
-import datetime as dt
-import zoneinfo
-
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from crm.banktransfers.demo import zengin_statement
 from crm.banktransfers.models import BankStatement, GiftBatch
 from crm.factories import DonorFactory
 from crm.giving.models import Donation
 from crm.receipts.models import Receipt
+from tests.crm.banktransfers.conftest import NOW, batch_form
 from tests.crm.test_admin_fixtures import (  # noqa: F401  (fixtures)
     communications_fixture,
     fundraiser_fixture,
     superuser_fixture,
 )
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=TOKYO)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def yamada():
-    return DonorFactory(
-        family_name="山田", given_name="太郎", family_name_kana="ヤマダ", given_name_kana="タロウ"
-    )
-
-
-@pytest.fixture
-def statement(client, fundraiser, yamada, django_capture_on_commit_callbacks):
-    client.force_login(fundraiser)
-    data = zengin_statement(credits=[(NOW.date(), 10000, "ﾔﾏﾀﾞ ﾀﾛｳ"), (NOW.date(), 7000, "ﾀﾅｶ ﾉﾎﾞﾙ")])
-    # After commit, the matching task is queued (and run at once by the tests' task backend).
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("bank_transfers:index"), {"file": SimpleUploadedFile("meisai.txt", data)}
-        )
-    statement = BankStatement.objects.get()
-    assert response["Location"] == reverse("bank_transfers:statement", args=[statement.pk])
-    return statement
 
 
 def _urls(statement=None, batch=None):
@@ -93,33 +60,18 @@ def test_communications_are_refused_and_change_nothing(client, communications, s
     assert Donation.objects.count() == 1  # only the batch's
 
 
-def _batch_form(rows, *, count, total, action="check"):
-    data = {
-        "name": "11月 振込",
-        "expected_count": count,
-        "expected_total": total,
-        "gift-TOTAL_FORMS": len(rows),
-        "gift-INITIAL_FORMS": 0,
-        "action": action,
-    }
-    for i, (day, donor, amount, memo) in enumerate(rows):
-        data.update({f"gift-{i}-received_on": day, f"gift-{i}-donor": donor, f"gift-{i}-amount": amount,
-                     f"gift-{i}-memo": memo})  # fmt: skip
-    return data
-
-
 def test_batch_is_checked_confirmed_then_posted(client, fundraiser, yamada):
     other = DonorFactory(email="hanako@example.org")
     client.force_login(fundraiser)
     url = reverse("bank_transfers:batch_new")
     rows = [("2026-11-20", "ヤマダ", "¥10,000", "年末"), ("2026-11-21", "HANAKO@example.org", "3000", "")]
-    response = client.post(url, _batch_form(rows, count=2, total=13000))
+    response = client.post(url, batch_form(rows, count=2, total=13000))
     page = response.content.decode()
     assert response.status_code == 200 and "nothing has been saved yet" in page
     assert f"#{yamada.pk} 山田 太郎" in page and "Post these gifts" in page
     assert not Donation.objects.exists()
 
-    response = client.post(url, _batch_form(rows, count=2, total=13000, action="post"))
+    response = client.post(url, batch_form(rows, count=2, total=13000, action="post"))
     batch = GiftBatch.objects.get()
     assert response["Location"] == reverse("bank_transfers:batch", args=[batch.pk])
     assert sorted(Donation.objects.values_list("donor_id", "amount", "method")) == sorted(
@@ -134,7 +86,7 @@ def test_batch_that_does_not_add_up_cannot_be_posted(client, fundraiser, yamada)
     client.force_login(fundraiser)
     rows = [("2026-11-20", f"#{yamada.pk}", "10000", "")]
     response = client.post(
-        reverse("bank_transfers:batch_new"), _batch_form(rows, count=2, total=13000, action="post")
+        reverse("bank_transfers:batch_new"), batch_form(rows, count=2, total=13000, action="post")
     )
     assert "Post these gifts" not in response.content.decode()
     assert "Correct the rows" in response.content.decode()
@@ -154,7 +106,7 @@ def test_batch_that_does_not_add_up_cannot_be_posted(client, fundraiser, yamada)
 )
 def test_bad_rows_are_named(client, fundraiser, yamada, row, message):
     client.force_login(fundraiser)
-    response = client.post(reverse("bank_transfers:batch_new"), _batch_form([row], count=1, total=1000))
+    response = client.post(reverse("bank_transfers:batch_new"), batch_form([row], count=1, total=1000))
     page = response.content.decode()
     assert "Row 1:" in page and message in page
     assert not Donation.objects.exists()
@@ -165,7 +117,7 @@ def test_several_donors_match_asks_for_the_number(client, fundraiser, yamada):
     client.force_login(fundraiser)
     response = client.post(
         reverse("bank_transfers:batch_new"),
-        _batch_form([("2026-11-20", "ヤマダ", "1000", "")], count=1, total=1000),
+        batch_form([("2026-11-20", "ヤマダ", "1000", "")], count=1, total=1000),
     )
     assert "Several donors match" in response.content.decode()
 

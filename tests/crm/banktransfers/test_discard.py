@@ -1,50 +1,19 @@
 """Issue 15: a statement still under review can be discarded after a confirmation page, and nothing
 already recorded from it is lost."""
 
-import datetime as dt
-import zoneinfo
-
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from crm.banktransfers.demo import zengin_statement
 from crm.banktransfers.models import BankStatement, StatementLine
 from crm.banktransfers.services import StatementDiscardError, statement_discard, statement_post
-from crm.factories import DonorFactory
 from crm.giving.models import Donation
 from crm.receipts.models import Receipt
+from tests.crm.banktransfers.conftest import NOW
 from tests.crm.test_admin_fixtures import communications_fixture, fundraiser_fixture  # noqa: F401
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=TOKYO)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def yamada():
-    return DonorFactory(
-        family_name="山田", given_name="太郎", family_name_kana="ヤマダ", given_name_kana="タロウ"
-    )
-
-
-@pytest.fixture
-def statement(client, fundraiser, yamada, django_capture_on_commit_callbacks):
-    """Uploaded and matched (the task runs at once in tests): ヤマダ matched, タナカ unmatched."""
-    client.force_login(fundraiser)
-    data = zengin_statement(credits=[(NOW.date(), 10000, "ﾔﾏﾀﾞ ﾀﾛｳ"), (NOW.date(), 7000, "ﾀﾅｶ ﾉﾎﾞﾙ")])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("bank_transfers:index"), {"file": SimpleUploadedFile("meisai.txt", data)})
-    statement = BankStatement.objects.get()
-    assert statement.stage == "review"
-    return statement
 
 
 def test_a_statement_with_nothing_recorded_is_discarded_after_confirming(client, statement):

@@ -1,11 +1,7 @@
 """Issue 15: a donor nobody recorded yet is typed into a batch row, checked on the server, shown as
 "new donor" before posting, and created only when the batch posts (in its transaction)."""
 
-import datetime as dt
-import zoneinfo
-
 import pytest
-import time_machine
 from django.urls import reverse
 
 from crm.banktransfers.models import GiftBatch
@@ -15,46 +11,18 @@ from crm.donors.selectors import possible_duplicates
 from crm.factories import DonorFactory
 from crm.giving.models import Donation
 from crm.receipts.models import Receipt
+from tests.crm.banktransfers.conftest import TODAY, batch_form
 from tests.crm.test_admin_fixtures import fundraiser_fixture  # noqa: F401  (fixture)
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=TOKYO)
-TODAY = NOW.date()
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
-def yamada():
-    return DonorFactory(
-        family_name="山田",
-        given_name="太郎",
-        family_name_kana="ヤマダ",
-        given_name_kana="タロウ",
-        email="taro@example.org",
-    )
-
-
-def _form(rows, *, count, total, action="check"):
-    """Batch form data; each row a dict of the row's fields (received_on, donor, amount, new_…)."""
-    data = {
-        "name": "11月 振込",
-        "expected_count": count,
-        "expected_total": total,
-        "gift-TOTAL_FORMS": len(rows),
-        "gift-INITIAL_FORMS": 0,
-        "action": action,
-    }
-    for i, row in enumerate(rows):
-        data.update(
-            {f"gift-{i}-{name}": value for name, value in {"received_on": "2026-11-20", **row}.items()}
-        )
-    return data
+def yamada(yamada):
+    """The shared 山田 太郎, with an email (a new donor may not take it)."""
+    yamada.email = "taro@example.org"
+    yamada.save()
+    return yamada
 
 
 NEW_SUZUKI = {
@@ -69,13 +37,13 @@ def test_new_donor_is_shown_then_created_with_the_gift_when_posted(client, fundr
     client.force_login(fundraiser)
     url = reverse("bank_transfers:batch_new")
     rows = [{"donor": "ヤマダ", "amount": "10000"}, NEW_SUZUKI]
-    page = client.post(url, _form(rows, count=2, total=15000)).content.decode()
+    page = client.post(url, batch_form(rows, count=2, total=15000)).content.decode()
     assert "nothing has been saved yet" in page and "Post these gifts" in page
     assert "New donor" in page and "鈴木 一郎 (スズキ イチロウ)" in page and "09012345678" in page
     assert "Posting also creates 1 new donor." in page
     assert not Donor.objects.filter(family_name="鈴木").exists()  # the check saves nothing
 
-    response = client.post(url, _form(rows, count=2, total=15000, action="post"))
+    response = client.post(url, batch_form(rows, count=2, total=15000, action="post"))
     batch = GiftBatch.objects.get()
     assert response["Location"] == reverse("bank_transfers:batch", args=[batch.pk])
     suzuki = Donor.objects.get(family_name="鈴木")
@@ -99,7 +67,7 @@ def test_new_donor_is_shown_then_created_with_the_gift_when_posted(client, fundr
 def test_new_donor_with_an_email_goes_through_donor_upsert(client, fundraiser):
     client.force_login(fundraiser)
     row = {"new_name": "Maria Garcia", "new_email": "Maria@Example.ORG", "amount": "3000"}
-    client.post(reverse("bank_transfers:batch_new"), _form([row], count=1, total=3000, action="post"))
+    client.post(reverse("bank_transfers:batch_new"), batch_form([row], count=1, total=3000, action="post"))
     maria = Donor.objects.get(email="maria@example.org")
     assert (maria.family_name, maria.given_name, maria.source) == ("Garcia", "Maria", "bank")
     assert Donation.objects.get().donor == maria
@@ -119,7 +87,9 @@ def test_new_donor_with_an_email_goes_through_donor_upsert(client, fundraiser):
 def test_a_row_needs_a_found_donor_or_enough_for_a_new_one(client, fundraiser, yamada, row, message):
     client.force_login(fundraiser)
     rows = [{"donor": f"#{yamada.pk}", "amount": "500"}, row]
-    page = client.post(reverse("bank_transfers:batch_new"), _form(rows, count=2, total=1500)).content.decode()
+    page = client.post(
+        reverse("bank_transfers:batch_new"), batch_form(rows, count=2, total=1500)
+    ).content.decode()
     assert "Row 2:" in page and message in page
     assert "nothing has been saved yet" not in page
     assert Donor.objects.count() == 1
@@ -128,7 +98,9 @@ def test_a_row_needs_a_found_donor_or_enough_for_a_new_one(client, fundraiser, y
 def test_an_email_that_belongs_to_a_donor_points_at_that_donor(client, fundraiser, yamada):
     client.force_login(fundraiser)
     rows = [NEW_SUZUKI, {"new_name": "山田 太郎", "new_email": "TARO@example.org", "amount": "1000"}]
-    page = client.post(reverse("bank_transfers:batch_new"), _form(rows, count=2, total=6000)).content.decode()
+    page = client.post(
+        reverse("bank_transfers:batch_new"), batch_form(rows, count=2, total=6000)
+    ).content.decode()
     assert f"Row 2: taro@example.org belongs to donor #{yamada.pk} 山田 太郎 already" in page
     assert f"type #{yamada.pk} under Donor instead" in page
     # The part of the row for a new donor stays open, with what was typed, without JavaScript.
@@ -141,7 +113,7 @@ def test_a_former_address_of_a_merged_donor_also_points_at_them(client, fundrais
     client.force_login(fundraiser)
     row = {"new_name": "山田 太郎", "new_email": "old@example.org", "amount": "1000"}
     page = client.post(
-        reverse("bank_transfers:batch_new"), _form([row], count=1, total=1000)
+        reverse("bank_transfers:batch_new"), batch_form([row], count=1, total=1000)
     ).content.decode()
     assert f"belongs to donor #{yamada.pk}" in page
 
@@ -150,7 +122,7 @@ def test_namesakes_are_pointed_out_before_posting(client, fundraiser, yamada):
     client.force_login(fundraiser)
     row = {"new_name": "山田 太郎", "new_kana": "ヤマダ タロウ", "amount": "1000"}
     page = client.post(
-        reverse("bank_transfers:batch_new"), _form([row], count=1, total=1000)
+        reverse("bank_transfers:batch_new"), batch_form([row], count=1, total=1000)
     ).content.decode()
     assert "Already recorded with the same name, reading or phone" in page
     assert f"#{yamada.pk} 山田 太郎</a> (same name, same reading)" in page
@@ -161,13 +133,13 @@ def test_rows_giving_one_new_address_make_one_donor_and_must_agree(client, fundr
     client.force_login(fundraiser)
     url = reverse("bank_transfers:batch_new")
     same = {"new_name": "佐藤 花子", "new_email": "hanako@example.org", "amount": "1000"}
-    client.post(url, _form([same, {**same, "amount": "2000"}], count=2, total=3000, action="post"))
+    client.post(url, batch_form([same, {**same, "amount": "2000"}], count=2, total=3000, action="post"))
     hanako = Donor.objects.get(email="hanako@example.org")
     assert sorted(hanako.donations.values_list("amount", flat=True)) == [1000, 2000]
 
     other = {"new_name": "佐藤 次郎", "new_email": "jiro@example.org", "amount": "1000"}
     differs = {**other, "new_name": "佐藤 二郎"}
-    page = client.post(url, _form([other, differs], count=2, total=2000)).content.decode()
+    page = client.post(url, batch_form([other, differs], count=2, total=2000)).content.decode()
     assert "Row 2: Row 1 gives this address to a new donor with other details" in page
 
 

@@ -1,10 +1,8 @@
 """Posting transfers: a batch all or nothing, statements matched and posted once, receipts, summaries."""
 
 import datetime as dt
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from crm.banktransfers.demo import bank_kana, zengin_statement
@@ -21,17 +19,9 @@ from crm.banktransfers.services import (
 from crm.factories import DonationFactory, DonorFactory
 from crm.giving.models import Donation, DonorGiving
 from crm.receipts.models import Receipt
+from tests.crm.banktransfers.conftest import NOW, TODAY, TOKYO
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
-NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=TOKYO)
-TODAY = NOW.date()
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def _donor(family, given, **kwargs):
