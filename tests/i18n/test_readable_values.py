@@ -152,3 +152,21 @@ def test_the_monthly_member_record_and_listings_show_money(client, superuser, gi
     assert_no_python_values(record_values(record))
     assert monthly in client.get(reverse("crm_monthly_member:index")).content.decode()
     assert "¥12,345" in client.get(reverse("crm_donation:index")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "yes", "no"), [("ja", "はい", "いいえ"), ("en", "Yes", "No")])
+def test_listing_ticks_and_crosses_say_yes_and_no(client, superuser, language, yes, no):
+    from crm.companies.models import PartnerCompany
+
+    PartnerCompany.objects.create(name="ヤマハ発動機株式会社", show_on_site=True)
+    PartnerCompany.objects.create(name="株式会社メルカリ", show_on_site=False)
+    client.force_login(speaks(superuser, language))
+    listing = client.get(reverse("crm_company:index")).content.decode()
+    # The icon's words for screen readers (Wagtail's icon.html: an sr-only span after the svg).
+    titles = re.findall(
+        r'icon-(?:check|cross)[^"]*"[^>]*>.*?</svg>\s*<span class="w-sr-only">\s*([^<]*?)\s*</span>',
+        listing,
+        re.S,
+    )
+    assert sorted(titles) == sorted([yes, no]), titles
