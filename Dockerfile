@@ -5,7 +5,7 @@
 ARG PYTHON_VERSION=3.13
 
 # --- build: compile wheels into a virtualenv that the runtime stage copies whole ---------------------
-FROM python:${PYTHON_VERSION}-slim AS build
+FROM python:${PYTHON_VERSION}-slim-trixie AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential \
@@ -17,7 +17,7 @@ COPY requirements.txt /tmp/requirements.txt
 RUN pip install --upgrade pip && pip install -r /tmp/requirements.txt
 
 # --- runtime: no compilers, non-root, static files collected at build time ---------------------------
-FROM python:${PYTHON_VERSION}-slim AS runtime
+FROM python:${PYTHON_VERSION}-slim-trixie AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -26,10 +26,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     WEB_CONCURRENCY=3
 # libpq is inside psycopg[binary]; Pillow ships its own image libraries. Only tzdata, mime types, the
 # Japanese TrueType fonts the PDFs embed (crm/documents/fonts.py) and pg_dump/pg_restore for
-# `manage.py backup` / `restore` (Debian 13's client is PostgreSQL 17, the compose server's version).
+# `manage.py backup` / `restore`. pg_dump refuses a server newer than itself, so the client's major
+# version is named and equals the compose `db` image's (Debian 13 "trixie", pinned above, ships 17).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tzdata media-types fonts-ipaexfont-mincho fonts-ipaexfont-gothic \
-    postgresql-client \
+    postgresql-client-17 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app

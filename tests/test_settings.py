@@ -188,7 +188,10 @@ def test_dockerfile_builds_a_non_root_gunicorn_image_like_the_makefile():
     python_version = (ROOT / ".python-version").read_text(encoding="utf-8").strip()
 
     assert f"ARG PYTHON_VERSION={python_version}" in dockerfile
-    assert dockerfile.count("FROM python:${PYTHON_VERSION}-slim AS ") == 2  # multi-stage
+    assert dockerfile.count("FROM python:${PYTHON_VERSION}-slim-trixie AS ") == 2  # multi-stage, one Debian
+    # pg_dump (manage.py backup) must not be older than the server it dumps: the compose database's.
+    database_major = _compose()["services"]["db"]["image"].split(":")[1].split(".")[0]
+    assert f"postgresql-client-{database_major} " in dockerfile
     user_lines = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
     assert user_lines and user_lines[-1] not in {"root", "0"}
     assert "HEALTHCHECK" in dockerfile
