@@ -2,7 +2,7 @@
 
 Everything a visitor reads on a freshly loaded demo site lives here, so that writers can review
 the words without reading the loader. The facts come from the NPO's original donation page
-(`/work/shared/seed/donation-page.ja.txt`); the sentences are our own. People in the stories are
+(`shared/seed/donation-page.ja.txt` beside the project); the sentences are our own. People in the stories are
 anonymised (initials or first names); companies marked ``fictional`` do not exist.
 
 Shape of the data
