@@ -93,5 +93,8 @@ def register_crm_log_actions(actions):
     actions.register_action("crm.export_data", _("Export personal data"), _("Exported personal data (APPI)"))
     actions.register_action("crm.import", _("Import"), _("Created or updated by an import"))
     actions.register_action("crm.export", _("Download a list"), _("Downloaded a list (CSV or XLSX)"))
+    actions.register_action(
+        "crm.statement_discard", _("Discard a bank statement"), _("Discarded a bank statement under review")
+    )
     for action, (label, message) in FACEBOOK_GROUP_LOG_ACTIONS.items():
         actions.register_action(action, _(label), _(message))

@@ -10,7 +10,6 @@ when two fundraisers post at the same moment.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import Counter
 from collections.abc import Mapping
 
@@ -18,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from crm.banktransfers import banks, signals
 from crm.banktransfers.matching import match_remitter, split_remitter
@@ -29,8 +29,6 @@ from crm.donors.models import Donor
 from crm.donors.services import donor_create
 from crm.giving.models import Donation
 from crm.receipts.services import gifts_acknowledge
-
-logger = logging.getLogger(__name__)
 
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 PROGRESS_EVERY = 50
@@ -221,12 +219,17 @@ def statement_discard(*, statement: BankStatement, user=None) -> dict[str, int]:
         raise StatementDiscardError(_("Only a statement waiting for review can be discarded."))
     kept = statement_recorded_lines(locked).count()
     discarded, _counts = locked.lines.filter(donation__isnull=True).delete()
+    # In the audit log with exports, erasures and merges (a destructive action: who and when), written
+    # before the statement itself may go.
+    log(
+        instance=locked,
+        action="crm.statement_discard",
+        user=user,
+        data={"file": locked.filename, "discarded": discarded, "kept": kept},
+    )
     if kept:
         locked.stage, locked.posted_at = Stage.POSTED, timezone.now()
         locked.save(update_fields=["stage", "posted_at"])
     else:
         locked.delete()
-    logger.info(
-        "statement %s discarded by %s: %s lines discarded, %s kept", statement.pk, user, discarded, kept
-    )
     return {"discarded": discarded, "kept": kept, "deleted": int(not kept)}

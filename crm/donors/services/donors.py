@@ -35,9 +35,7 @@ def donor_upsert(*, email: str, tags: Iterable[str] = (), **fields: Any) -> tupl
     normalised = normalise_email(email)
     if not normalised:
         raise ValueError("donor_upsert needs an email address")
-    unknown = set(fields) - {f.name for f in Donor._meta.get_fields()}
-    if unknown:
-        raise TypeError(f"Unknown donor fields: {sorted(unknown)}")
+    _check_fields(fields)
 
     donor = donor_find_by_email(email=normalised)
     created = False
@@ -62,10 +60,20 @@ def donor_upsert(*, email: str, tags: Iterable[str] = (), **fields: Any) -> tupl
             setattr(donor, name, fields[name])
         if changed:
             donor.save()
+    _add_tags(donor, tags)
+    return donor, created
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - {f.name for f in Donor._meta.get_fields()}
+    if unknown:
+        raise TypeError(f"Unknown donor fields: {sorted(unknown)}")
+
+
+def _add_tags(donor: Donor, tags: Iterable[str]) -> None:
     tags = [t for t in tags if t]
     if tags:
         donor.tags.add(*tags)
-    return donor, created
 
 
 class DonorExistsError(ValueError):
@@ -93,12 +101,8 @@ def donor_create(*, email: str = "", tags: Iterable[str] = (), **fields: Any) ->
         if not created:  # written by someone else since the check: undo what the upsert filled in
             raise DonorExistsError(donor)
         return donor
-    unknown = set(fields) - {f.name for f in Donor._meta.get_fields()}
-    if unknown:
-        raise TypeError(f"Unknown donor fields: {sorted(unknown)}")
+    _check_fields(fields)
     donor = Donor(**{k: v for k, v in fields.items() if v is not None})
     donor.save()
-    tags = [t for t in tags if t]
-    if tags:
-        donor.tags.add(*tags)
+    _add_tags(donor, tags)
     return donor

@@ -4,6 +4,7 @@ already recorded from it is lost."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from crm.banktransfers.demo import zengin_statement
 from crm.banktransfers.models import BankStatement, StatementLine
@@ -31,6 +32,10 @@ def test_a_statement_with_nothing_recorded_is_discarded_after_confirming(client,
     assert not BankStatement.objects.exists() and not StatementLine.objects.exists()
     assert not Donation.objects.exists()
     assert "discarded: nothing from it had been recorded" in client.get(response["Location"]).content.decode()
+    # Who discarded what stays in the audit log after the statement is gone.
+    entry = ModelLogEntry.objects.get(action="crm.statement_discard")
+    assert entry.user_id == int(client.session["_auth_user_id"])
+    assert entry.data == {"file": "meisai.txt", "discarded": 2, "kept": 0}
 
 
 def test_lines_already_recorded_stay_and_only_the_others_are_discarded(client, statement, yamada):
