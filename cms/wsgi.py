@@ -12,3 +12,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 application = get_wsgi_application()
+
+# After setup, before the first request: see core.warmup.
+from core.warmup import warm_up  # noqa: E402
+
+warm_up()

@@ -49,7 +49,7 @@ class CrmConfig(AppConfig):
         from crm.donors.models import Donor
         from crm.donors.signals import donor_erasing
         from crm.giving import receivers as giving
-        from crm.giving.models import Donation, DonorGiving, RecurringDonation
+        from crm.giving.models import DailyIncome, Donation, DonorGiving, RecurringDonation
         from crm.payments import receivers as payments
         from crm.payments.models import PaymentRecovery
         from crm.payments.signals import first_gift_recorded, renewal_failed, subscription_recorded
@@ -59,6 +59,9 @@ class CrmConfig(AppConfig):
             giving.reinstall_giving_triggers, sender=self, dispatch_uid="crm.giving_triggers"
         )
         post_save.connect(giving.recount_saved_row, sender=DonorGiving, dispatch_uid="crm.giving_saved")
+        post_save.connect(
+            giving.recount_saved_income_day, sender=DailyIncome, dispatch_uid="crm.income_saved"
+        )
 
         first_gift_recorded.connect(payments.thank_you_queue, sender=Donation, dispatch_uid="crm.thank_you")
         subscription_recorded.connect(

@@ -6,7 +6,7 @@ from crm.community.models import FacebookGroupInvitation, FacebookGroupInvitatio
 from crm.companies.models import PartnerCompany
 from crm.donors.models import ConsentChange, Donor, DonorEmailHistory, TaggedDonor, normalise_email
 from crm.events.models import Event, EventEmail, EventInvitation, EventPage
-from crm.giving.models import Donation, DonorGiving, RecurringDonation, RecurringDonationChange
+from crm.giving.models import DailyIncome, Donation, DonorGiving, RecurringDonation, RecurringDonationChange
 from crm.imports.models import DonorImportJob
 from crm.interactions.models import Interaction
 from crm.mailing.models import MailchimpMemberState, MailchimpSyncRun
@@ -36,6 +36,7 @@ __all__ = [
     "BankStatement",
     "CardExpiryReminder",
     "ConsentChange",
+    "DailyIncome",
     "Donation",
     "Donor",
     "DonorEmailHistory",

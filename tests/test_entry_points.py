@@ -206,3 +206,19 @@ def test_a_task_queued_under_its_old_path_still_resolves_to_the_same_task():
         # The name a result shows and the function run are the task's own, wherever it now lives.
         assert task.name == path.rsplit(".", 1)[1]
         assert import_string(task.module_path) is task
+
+
+def test_a_server_process_warms_up_without_the_database():
+    # cms.wsgi runs this before a worker takes requests; it must not need the database (a worker
+    # may start while the database restarts: here, without the django_db mark, any query raises)
+    # and leaves every language's reverse table built.
+    from django.utils import translation
+
+    from core.warmup import warm_up
+
+    warm_up()
+    resolver = get_resolver()
+    for code in ("ja", "en"):
+        with translation.override(code):
+            assert code in resolver._reverse_dict
+            assert reverse("wagtailadmin_home") == "/admin/"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm.giving.services import giving_rebuild, giving_triggers_ensure
+from crm.giving.services import giving_rebuild, giving_triggers_ensure, income_rebuild
 
 
 def recount_saved_row(sender, instance, raw=False, using="default", **kwargs) -> None:
@@ -17,3 +17,9 @@ def reinstall_giving_triggers(sender, using="default", **kwargs) -> None:
     # it (create a copy, drop the original), and dropping a table drops its triggers. Checking after
     # every migrate puts them back and recounts, instead of leaving the figures silently frozen.
     giving_triggers_ensure(using=using)
+
+
+def recount_saved_income_day(sender, instance, raw=False, using="default", **kwargs) -> None:
+    # The same for a day of stored income loaded from a dump: recount that day from its gifts.
+    if raw:
+        income_rebuild(day=instance.day, using=using)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from crm.giving import sql as giving_sql
-from crm.giving.models import Donation
+from crm.giving.models import DailyIncome, Donation
 
 
 def giving_rebuild(*, donor_ids: Iterable[int] | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -55,7 +56,70 @@ def giving_rebuild(*, donor_ids: Iterable[int] | None = None, using: str = DEFAU
             for statement in giving_sql.sqlite_rebuild(where):
                 cursor.execute(statement, params or None)
                 changed += max(cursor.rowcount, 0)
+        if ids is None:
+            changed += income_rebuild(using=using)
     return changed
+
+
+def income_rebuild(*, day: datetime.date | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Recount every day of crm_dailyincome (or one day) from the donations; returns the rows that
+    were wrong (missing, different, or left over with money in them), so 0 means the triggers had it
+    right.
+
+    Compared in Python and written row by row where they differ: a few thousand days, and a repair
+    that rewrote every row would hide whether anything was wrong. On PostgreSQL the table is locked
+    against the triggers meanwhile, so a gift recorded during the recount waits, then adds itself.
+    """
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {giving_sql.INCOME_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+        stored_rows = DailyIncome.objects.using(using).all()
+        if day is None:
+            cursor.execute(giving_sql.income_sums_sql(connection.vendor))
+        else:
+            # The day's gifts by their received_at index, not the whole table.
+            tokyo = zoneinfo.ZoneInfo(giving_sql.CALENDAR_TIME_ZONE)
+            start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tokyo)
+            cursor.execute(
+                giving_sql.income_sums_sql(connection.vendor, between=True),
+                [
+                    connection.ops.adapt_datetimefield_value(moment)
+                    for moment in (start, start + datetime.timedelta(days=1))
+                ],
+            )
+            stored_rows = stored_rows.filter(day=day)
+        wanted = {
+            (_as_day(on), currency, kind): (int(gross), int(refunded), int(gifts))
+            for on, currency, kind, gross, refunded, gifts in cursor.fetchall()
+        }
+        stored = {(row.day, row.currency, row.kind): row for row in stored_rows}
+        missing, different, wrong = [], [], 0
+        for key, (gross, refunded, gifts) in wanted.items():
+            row = stored.pop(key, None)
+            if row is None:
+                missing.append(
+                    DailyIncome(
+                        day=key[0], currency=key[1], kind=key[2], gross=gross, refunded=refunded, gifts=gifts
+                    )
+                )
+            elif (row.gross, row.refunded, row.gifts) != (gross, refunded, gifts):
+                row.gross, row.refunded, row.gifts = gross, refunded, gifts
+                different.append(row)
+        # Rows no gift is left in: those back at zero (every gift refunded away or moved) are just
+        # tidied; money in them was wrong.
+        wrong = sum(1 for row in stored.values() if (row.gross, row.refunded, row.gifts) != (0, 0, 0))
+        DailyIncome.objects.using(using).bulk_create(missing, batch_size=1000)
+        DailyIncome.objects.using(using).bulk_update(
+            different, ["gross", "refunded", "gifts"], batch_size=1000
+        )
+        DailyIncome.objects.using(using).filter(pk__in=[row.pk for row in stored.values()]).delete()
+    return len(missing) + len(different) + wrong
+
+
+def _as_day(value: datetime.date | str) -> datetime.date:
+    # SQLite's date() answers text.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def giving_triggers_install(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -88,8 +152,9 @@ def giving_triggers_ensure(*, using: str = DEFAULT_DB_ALIAS) -> bool:
     connection = connections[using]
     if connection.vendor not in {"postgresql", "sqlite"}:
         return False
-    if giving_sql.GIVING_TABLE not in connection.introspection.table_names():
-        return False  # migrated back before the table existed, or not migrated that far yet
+    tables = set(connection.introspection.table_names())
+    if not {giving_sql.GIVING_TABLE, giving_sql.INCOME_TABLE} <= tables:
+        return False  # migrated back before the tables existed, or not migrated that far yet
     if not giving_triggers_missing(using=using):
         return False
     with transaction.atomic(using=using):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from crm.donors.services.merge import donors_merge
 from crm.donors.services.privacy import donor_erase
 from crm.factories import DonationFactory, DonorFactory, RecurringDonationFactory
+from crm.giving.models import DailyIncome
 from crm.giving.services import (
     giving_rebuild,
     giving_triggers_ensure,
@@ -67,11 +68,36 @@ def stored(donor_id: int) -> dict:
     return DonorGiving.objects.values(*COLUMNS).get(donor_id=donor_id)
 
 
+def expected_income() -> dict:
+    """Daily income from scratch, in Python: succeeded gifts by Tokyo date, currency and kind."""
+    sums: dict = {}
+    for gift in Donation.objects.filter(status="succeeded"):
+        if gift.recurring_donation_id:
+            kind = "monthly"
+        elif gift.method == "bank_transfer":
+            kind = "bank_transfer"
+        else:
+            kind = "one_off"
+        key = (timezone.localtime(gift.received_at).date(), gift.currency, kind)
+        gross, refunded, gifts = sums.get(key, (0, 0, 0))
+        sums[key] = (gross + gift.amount, refunded + gift.amount_refunded, gifts + 1)
+    return sums
+
+
+def stored_income() -> dict:
+    return {
+        (row.day, row.currency, row.kind): (row.gross, row.refunded, row.gifts)
+        for row in DailyIncome.objects.all()
+        if (row.gross, row.refunded, row.gifts) != (0, 0, 0)
+    }
+
+
 def assert_all_right() -> None:
     donors = list(Donor.objects.values_list("pk", flat=True))
     assert DonorGiving.objects.count() == len(donors)
     for pk in donors:
         assert stored(pk) == expected(pk), f"donor {pk}"
+    assert stored_income() == expected_income()
 
 
 def test_a_new_donor_has_a_zero_row():
@@ -281,6 +307,7 @@ def test_loaddata_of_a_dump_does_not_count_gifts_twice():
         [
             *Donor.objects.filter(pk=donor.pk),
             *DonorGiving.objects.filter(donor=donor),
+            *DailyIncome.objects.all(),
             *RecurringDonation.objects.filter(donor=donor),
             *Donation.objects.filter(donor=donor),
         ],
@@ -306,3 +333,49 @@ def test_a_load_with_the_triggers_suspended_is_recounted_at_the_end():
     assert giving_triggers_missing() == []
     assert stored(existing.pk)["lifetime_value"] == 3000
     assert_all_right()
+
+
+# --- daily income -------------------------------------------------------------------------------------
+
+
+def tokyo(*args: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def test_daily_income_counts_gifts_on_their_tokyo_day_by_kind():
+    donor = DonorFactory()
+    membership = RecurringDonationFactory(donor=donor, amount=3000)
+    # 23:59 and 00:00 in Tokyo are two days (14:59 and 15:00 UTC, one UTC day).
+    DonationFactory(donor=donor, amount=1000, received_at=tokyo(2026, 4, 1, 23, 59))
+    DonationFactory(donor=donor, amount=2000, received_at=tokyo(2026, 4, 2, 0, 0))
+    DonationFactory(donor=donor, amount=3000, recurring_donation=membership, received_at=tokyo(2026, 4, 2, 9))
+    DonationFactory(donor=donor, amount=5000, method="bank_transfer", received_at=tokyo(2026, 4, 2, 10))
+    DonationFactory(donor=donor, amount=700, status="failed", received_at=tokyo(2026, 4, 2, 11))
+    assert stored_income() == {
+        (datetime.date(2026, 4, 1), "JPY", "one_off"): (1000, 0, 1),
+        (datetime.date(2026, 4, 2), "JPY", "one_off"): (2000, 0, 1),
+        (datetime.date(2026, 4, 2), "JPY", "monthly"): (3000, 0, 1),
+        (datetime.date(2026, 4, 2), "JPY", "bank_transfer"): (5000, 0, 1),
+    }
+    # A date corrected across midnight moves the gift; a deleted membership makes its gifts one-off
+    # (the foreign key is set to NULL by an UPDATE).
+    Donation.objects.filter(amount=1000).update(received_at=tokyo(2026, 4, 2, 0, 30))
+    membership.delete()
+    assert stored_income()[datetime.date(2026, 4, 2), "JPY", "one_off"] == (6000, 0, 3)
+    assert (datetime.date(2026, 4, 2), "JPY", "monthly") not in stored_income()
+    assert_all_right()
+    assert giving_rebuild() == 0
+
+
+def test_daily_income_rebuild_repairs_and_reports_wrong_rows():
+    donor = DonorFactory()
+    DonationFactory(donor=donor, amount=4000, received_at=days_ago(3))
+    DonationFactory(donor=donor, amount=6000, received_at=days_ago(40))
+    DailyIncome.objects.filter(day=timezone.localtime(days_ago(3)).date()).update(gross=1)
+    DailyIncome.objects.filter(day=timezone.localtime(days_ago(40)).date()).delete()
+    DailyIncome.objects.create(
+        day=datetime.date(2001, 1, 1), currency="JPY", kind="one_off", gross=5, gifts=1
+    )
+    assert giving_rebuild() == 3  # one different, one missing, one left over with money in it
+    assert_all_right()
+    assert giving_rebuild() == 0

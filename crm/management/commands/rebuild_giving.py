@@ -1,4 +1,5 @@
-"""Recount every donor's stored giving summary: `manage.py rebuild_giving [--donor ID ...]`.
+"""Recount every donor's stored giving summary and the daily income: `manage.py rebuild_giving
+[--donor ID ...]` (with --donor, only those donors' summaries).
 
 The triggers keep the summaries right; this is the repair after something bypassed them (a restore
 of one table, a bulk fix with triggers disabled). It also reinstalls missing triggers.

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, DateField, DateTimeField, F, Func, IntegerField, Value, When
+from django.db.models import DateField
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -50,40 +50,6 @@ def month_of(expression: Any) -> TruncMonth:
     """The Tokyo calendar month of a moment, as a date (its first day). Dates, not aware datetimes:
     converting thousands of grouped rows back to aware datetimes cost more than the query."""
     return TruncMonth(expression, output_field=DateField())
-
-
-class Bucket(Func):
-    """Which stretch between sorted instants `bounds` a moment falls in: 0 before the first bound, k
-    from the k-th bound up to the next one, len(bounds) from the last bound on.
-
-    Summing gifts by these numbers instead of by their Tokyo calendar month (or with one filtered
-    sum per month) spares a time-zone conversion per gift: at 600,000 gifts in 24 months the
-    month truncation cost 300-650 ms, PostgreSQL's width_bucket (a binary search over the bounds)
-    under 200 ms, little more than reading the gifts (bench/bench_reports.py). Elsewhere a CASE.
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, bounds: list[datetime.datetime]):
-        self.column, self.bounds = column, list(bounds)
-        super().__init__(F(column), *(Value(b, output_field=DateTimeField()) for b in self.bounds))
-
-    def resolve_expression(self, *args: Any, **kwargs: Any) -> Bucket:
-        resolved = super().resolve_expression(*args, **kwargs)
-        resolved.case = Case(
-            *(When(**{f"{self.column}__lt": b}, then=Value(k)) for k, b in enumerate(self.bounds)),
-            default=Value(len(self.bounds)),
-            output_field=IntegerField(),
-        ).resolve_expression(*args, **kwargs)
-        return resolved
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
-        return compiler.compile(self.case)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
-        column, *bounds = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"width_bucket({column[0]}, ARRAY[{', '.join(b[0] for b in bounds)}]::timestamptz[])"
-        return sql, [*column[1], *(p for b in bounds for p in b[1])]
 
 
 def aware(day: datetime.date) -> datetime.datetime:
