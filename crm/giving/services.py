@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from crm.giving import income_sql
 from crm.giving import sql as giving_sql
 from crm.giving.models import DailyIncome, Donation
 
@@ -73,16 +74,16 @@ def income_rebuild(*, day: datetime.date | None = None, using: str = DEFAULT_DB_
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {giving_sql.INCOME_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {income_sql.INCOME_TABLE} IN SHARE ROW EXCLUSIVE MODE")
         stored_rows = DailyIncome.objects.using(using).all()
         if day is None:
-            cursor.execute(giving_sql.income_sums_sql(connection.vendor))
+            cursor.execute(income_sql.income_sums_sql(connection.vendor))
         else:
             # The day's gifts by their received_at index, not the whole table.
-            tokyo = zoneinfo.ZoneInfo(giving_sql.CALENDAR_TIME_ZONE)
+            tokyo = zoneinfo.ZoneInfo(income_sql.CALENDAR_TIME_ZONE)
             start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tokyo)
             cursor.execute(
-                giving_sql.income_sums_sql(connection.vendor, between=True),
+                income_sql.income_sums_sql(connection.vendor, between=True),
                 [
                     connection.ops.adapt_datetimefield_value(moment)
                     for moment in (start, start + datetime.timedelta(days=1))
@@ -153,7 +154,7 @@ def giving_triggers_ensure(*, using: str = DEFAULT_DB_ALIAS) -> bool:
     if connection.vendor not in {"postgresql", "sqlite"}:
         return False
     tables = set(connection.introspection.table_names())
-    if not {giving_sql.GIVING_TABLE, giving_sql.INCOME_TABLE} <= tables:
+    if not {giving_sql.GIVING_TABLE, income_sql.INCOME_TABLE} <= tables:
         return False  # migrated back before the tables existed, or not migrated that far yet
     if not giving_triggers_missing(using=using):
         return False
