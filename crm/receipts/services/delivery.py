@@ -8,8 +8,10 @@ sending) stays "sending" for a person to look at rather than going twice.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Sequence
+from email.message import MIMEPart
 
 from django.conf import settings as django_settings
 from django.core import signing
@@ -91,7 +93,7 @@ def _email_for(receipt: Receipt, *, config: ReceiptSettings, pdf: bytes) -> Emai
     prefix = "annual" if receipt.kind == Receipt.Kind.ANNUAL else "email"
     subject_field = "annual_subject" if prefix == "annual" else "email_subject"
     body_field = "annual_body" if prefix == "annual" else "email_body"
-    message = EmailMessage(
+    message = _ReceiptEmail(
         subject=config.text(subject_field, language).format(**fields),
         body=config.text(body_field, language).format(**fields),
         from_email=django_settings.DEFAULT_FROM_EMAIL,
@@ -100,6 +102,33 @@ def _email_for(receipt: Receipt, *, config: ReceiptSettings, pdf: bytes) -> Emai
     )
     message.attach(f"{receipt.number}.pdf", pdf, "application/pdf")
     return message
+
+
+class _ReceiptEmail(EmailMessage):
+    """A receipt's email: its PDF goes into the message as a part made ready to write.
+
+    Django's own way encodes the file to base64 a line at a time in Python and stores each header
+    parsed, to fold it again when the message is written: a third of the time an annual
+    statement's email took. Here the file is encoded in one call and the headers, short and ASCII
+    (the file name is the receipt number), are stored as written. The message reads the same, and
+    ``attachments`` still holds (file name, content, type).
+    """
+
+    def _add_attachment(self, msg, filename, content, mimetype):
+        if mimetype != "application/pdf" or not isinstance(content, bytes) or not _plain_name(filename):
+            return super()._add_attachment(msg, filename, content, mimetype)
+        part = MIMEPart(policy=msg.policy)
+        part.set_raw("Content-Type", "application/pdf")
+        part.set_raw("Content-Transfer-Encoding", "base64")
+        part.set_raw("Content-Disposition", f'attachment; filename="{filename}"')
+        part.set_payload(base64.encodebytes(content).decode("ascii"))
+        msg.attach(part)
+        return None
+
+
+def _plain_name(filename: str) -> bool:
+    """A file name that needs neither quoting nor encoding in a header (A2025-000001.pdf)."""
+    return filename.isascii() and filename.replace("-", "").replace(".", "").replace("_", "").isalnum()
 
 
 def receipt_pdf(receipt: Receipt, *, config: ReceiptSettings | None = None) -> bytes:
