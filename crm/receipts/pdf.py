@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 from reportlab import rl_config
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader, _digester, simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, makeToUnicodeCMap
 from reportlab.pdfgen.canvas import Canvas
@@ -249,6 +249,17 @@ def _stream(content: str | bytes, *, compressed: bool) -> pdfdoc.PDFStream:
     return stream
 
 
+@lru_cache(maxsize=4)
+def _image_objects(image: ImageReader) -> tuple[str, pdfdoc.PDFImageXObject]:
+    """An image's XObject (and soft mask) as canvas.drawImage(mask="auto") makes and names them."""
+    data = image.getRGBData()  # reads the transparency too
+    alpha = image._dataA
+    name = _digester(data + (alpha.getRGBData() if alpha else b"auto"))
+    xobject = pdfdoc.PDFImageXObject(name, image, mask="auto")
+    xobject.name = name
+    return name, xobject
+
+
 @lru_cache(maxsize=1)
 def _receipt_fonts() -> tuple[str, str]:
     """The faces documents use, registered once per process: (shared text, names).
@@ -454,7 +465,40 @@ class ReceiptDocument:
             yy -= 14
         c.drawString(x, yy, issuer.representative)
         if issuer.seal is not None:
-            c.drawImage(issuer.seal, self.width - 56 - 60, yy - 20, width=60, height=60, mask="auto")
+            self._draw_image(issuer.seal, self.width - 56 - 60, yy - 20, size=60)
+
+    def _draw_image(self, image: ImageReader, x: float, y: float, *, size: float) -> None:
+        """canvas.drawImage(image, x, y, size, size, mask="auto"), the image's PDF objects made once.
+
+        drawImage compresses the image and its transparency again for every document: with the seal,
+        more time than the rest of a statement's page. Its objects are copied from ones kept for the
+        process; the page draws them as drawImage would.
+        """
+        c = self.canvas
+        doc = c._doc
+        name, kept = _image_objects(image)
+        registered = doc.getXObjectName(name)
+        if registered not in doc.idToObject:
+            xobject = copy.copy(kept)
+            c._setXObjects(xobject)
+            doc.Reference(xobject, registered)
+            doc.addForm(name, xobject)
+            mask = getattr(kept, "_smask", None)
+            if mask is not None:
+                del xobject._smask
+                mask = copy.copy(mask)
+                mask_name = doc.getXObjectName(mask.name)
+                if mask_name in doc.idToObject:
+                    xobject.smask = pdfdoc.PDFObjectReference(mask_name)
+                else:
+                    c._setXObjects(mask)
+                    xobject.smask = doc.Reference(mask, mask_name)
+        c._currentPageHasImages = 1
+        c.saveState()
+        c.translate(x, y)
+        c.scale(size, size)
+        c.doForm(name)  # draws the XObject and lists it in the page's resources
+        c.restoreState()
 
     def _void_mark(self, labels: dict[str, str]) -> None:
         c = self.canvas
