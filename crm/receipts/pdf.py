@@ -282,10 +282,6 @@ def _receipt_fonts() -> tuple[str, str]:
     return shared.fontName, names.fontName
 
 
-def _receipt_font() -> str:
-    return _receipt_fonts()[0]
-
-
 #: Printable ASCII, all of which an English page may use (month names, labels, the NPO's texts).
 _ASCII = "".join(map(chr, range(32, 127)))
 
