@@ -72,7 +72,9 @@ def _issue_annual_statements(
         )
     )
     for donor_id, received_at, amount, refunded, recurring_id, currency, interval in gifts:
-        if currency != "JPY" or donor_id not in wanted:
+        if donor_id not in wanted:
+            continue  # in the id range but not asked for, or has its statement already
+        if currency != "JPY":
             continue  # a statement in yen; other currencies keep their per-gift receipts
         lines.setdefault(donor_id, []).append(
             [
