@@ -1,8 +1,11 @@
 """Receipts, annual statements and thank-you letters as PDF, drawn with ReportLab.
 
-One face (IPAex Mincho, the formal face of Japanese receipts) for every line: each face a document
-uses is subset and embedded once per document, which is most of the time a page costs, and the
-annual run draws 100,000 of them (bench/bench_receipts_annual.py).
+One face (IPAex Mincho, the formal face of Japanese receipts) for every line, subset and embedded
+in each document. Cutting, compressing and describing that subset was most of the time a page
+costs, and the annual run draws 100,000 of them (bench/bench_receipts_annual.py): the characters
+every statement of a language shares are given their codes first, in a fixed order, so their subset
+is the same document after document and its PDF objects are made once per process (_SubsetFont);
+the donor's name, the one line that differs, is set in a second subset of its own.
 
 Texts printed on documents follow the receipt's language, not the admin's: they are document
 wording (like a letterhead), kept here in both languages; the NPO's own texts come from
@@ -11,17 +14,20 @@ ReceiptSettings.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.utils import ImageReader, _digester, simpleSplit
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, makeToUnicodeCMap
 from reportlab.pdfgen.canvas import Canvas
 
 from crm.documents.fonts import register_japanese_fonts
@@ -147,18 +153,163 @@ def _seal_reader(image_id: int, file_name: str) -> ImageReader:
     return ImageReader(picture)
 
 
+class _SubsetFont(TTFont):
+    """The receipt face under a name of its own, whose subsets' PDF objects can be kept and reused.
+
+    ReportLab cuts each subset out of the font file, compresses it and writes its widths and
+    ToUnicode map again for every document: about two thirds of the time a statement's PDF took.
+    Those objects depend only on the subset's characters in their order (and the subset's tag), so
+    when the characters come in the same order (ReceiptDocument._fix_codes) the objects one
+    statement made serve the next: ``cache_size`` of them are kept.
+    """
+
+    def __init__(self, base: TTFont, *, name: str, tag: int, cache_size: int) -> None:
+        # The registered font's parsed file is shared, not read again. ReportLab registers one font
+        # per face name, so the face (a shallow copy: the same tables) is registered under another
+        # name; the PDF still names the font by its own PostScript name.
+        self.__dict__.update(base.__dict__)
+        self.face = copy.copy(base.face)
+        self.face.name = base.face.name + name.encode()
+        self.fontName = name
+        self.state = WeakKeyDictionary()
+        # Characters get codes as they come (ReportLab would reserve codes for all printable ASCII
+        # and embed it whether used or not).
+        self._asciiReadable = 0
+        self._postscript_name = (base.face.name + base.face.subfontNameX).decode("pdfdoc")
+        # The subset tag (AAAAAA+, BAAAAA+, ...) keeps two fonts of one face apart in a document.
+        self._tag = tag
+        self._subset_objects = lru_cache(maxsize=cache_size)(self._make_subset_objects)
+
+    def _make_subset_objects(
+        self, base_name: str, subset: tuple[int, ...], compress: bool
+    ) -> tuple[bytes, str | bytes, bytes, int]:
+        """(widths, ToUnicode map, font file, font file's length uncompressed), ready to write."""
+        codes = list(subset)
+        widths = pdfdoc.format(pdfdoc.PDFArray([self.face.getCharWidth(c) for c in codes]), None)
+        cmap = makeToUnicodeCMap(base_name, codes)
+        font_file = self.face.makeSubset(codes)
+        length = len(font_file)
+        if compress:
+            cmap = pdfdoc.PDFZCompress.encode(cmap)
+            font_file = pdfdoc.PDFZCompress.encode(font_file)
+        return widths, cmap, font_file, length
+
+    def addObjects(self, doc) -> None:
+        """As TTFont.addObjects (one PDF font a subset of up to 256 characters), from the kept objects."""
+        state = self.state[doc]
+        state.frozen = 1
+        face = self.face
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = f"{SUBSETN(self._tag + n).decode()}+{self._postscript_name}"
+            widths, cmap, font_file, length = self._subset_objects(
+                base_name, tuple(subset), bool(doc.compression)
+            )
+
+            font_stream = _stream(font_file, compressed=bool(doc.compression))
+            font_stream.dictionary["Length1"] = length
+            font_file_ref = doc.Reference(font_stream, f"fontFile:{face.filename}({base_name})")
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(base_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": font_file_ref,
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = widths  # bytes are written as they are
+            font.ToUnicode = doc.Reference(
+                _stream(cmap, compressed=bool(doc.compression)), "toUnicodeCMap:" + base_name
+            )
+            font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + base_name)
+            doc.Reference(font, internal_name)
+            fonts[internal_name] = font
+        del self.state[doc]
+
+
+def _stream(content: str | bytes, *, compressed: bool) -> pdfdoc.PDFStream:
+    """A stream of content compressed already (a Filter named means ReportLab applies none)."""
+    stream = pdfdoc.PDFStream(content=content)
+    if compressed:
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
+    return stream
+
+
+@lru_cache(maxsize=4)
+def _image_objects(image: ImageReader) -> tuple[str, pdfdoc.PDFImageXObject]:
+    """An image's XObject (and soft mask) as canvas.drawImage(mask="auto") makes and names them."""
+    data = image.getRGBData()  # reads the transparency too
+    alpha = image._dataA
+    name = _digester(data + (alpha.getRGBData() if alpha else b"auto"))
+    xobject = pdfdoc.PDFImageXObject(name, image, mask="auto")
+    xobject.name = name
+    return name, xobject
+
+
 @lru_cache(maxsize=1)
-def _receipt_font() -> str:
-    """The face every document uses, registered once per process.
+def _receipt_fonts() -> tuple[str, str]:
+    """The faces documents use, registered once per process: (shared text, names).
+
+    Both are IPAex Mincho. The first sets everything but the addressee and keeps the objects of a
+    few subsets (a statement's shared characters, per language and kind); the second sets the
+    addressee's name, different in every document, and keeps nothing.
 
     ReportLab subsets the font for each document and, doing so, copies whole tables out of the
     font file each time (IPAex Mincho's glyph table is megabytes): the tables never change, so the
-    face keeps the copies it made. That is a fifth of the time an annual statement takes.
+    face keeps the copies it made.
     """
     mincho, _gothic = register_japanese_fonts()
-    face = pdfmetrics.getFont(mincho).face
-    face.get_table = lru_cache(maxsize=32)(face.get_table)
-    return mincho
+    base = pdfmetrics.getFont(mincho)
+    base.face.get_table = lru_cache(maxsize=32)(base.face.get_table)
+    shared = _SubsetFont(base, name=f"{mincho}-Receipts", tag=0, cache_size=16)
+    names = _SubsetFont(base, name=f"{mincho}-Names", tag=100_000, cache_size=0)
+    pdfmetrics.registerFont(shared)
+    pdfmetrics.registerFont(names)
+    return shared.fontName, names.fontName
+
+
+#: Printable ASCII, all of which an English page may use (month names, labels, the NPO's texts).
+_ASCII = "".join(map(chr, range(32, 127)))
+
+
+def _shared_text(receipt, issuer: Issuer, language: str) -> str:
+    """Every character a receipt's page may set in the shared face, each once, in a fixed order.
+
+    Digits, dates and amounts vary, so all the characters they can use are listed, whichever a page
+    uses; the subset is then the same for every statement of a language and kind. A Japanese page
+    lists the few ASCII characters it uses rather than all of them (ReportLab's default embeds all
+    printable ASCII, a quarter of a statement's bytes).
+    """
+    labels = LABELS[language]
+    keys = ["number", "issued", "gift" if receipt.kind == "gift" else "annual", "purpose_prefix"]
+    keys += ["received_with_thanks", "received", "period", "date_col", "amount_col", "purpose_col", "total"]
+    if receipt.reissue_count:
+        keys.append("reissued")
+    if receipt.status == "voided":
+        keys += ["void", "voided_note"]
+    # Numbers, dates (format_date), amounts (format_amount), the period's dash, 【】 around 再発行.
+    texts = [_ASCII + "¥–"] if language == "en" else ["0123456789 ,.:-年月日￥円–【】"]
+    texts += [labels[k] for k in keys]
+    texts += [issuer.name, issuer.address, issuer.representative, issuer.note]
+    texts += [issuer.purpose_gift, issuer.purpose_monthly, issuer.purpose_yearly]
+    texts.append(receipt.number)  # its series letter (A, R): digits and dash are listed already
+    if receipt.currency != "JPY":
+        texts.append(receipt.currency)
+    return "".join(dict.fromkeys("".join(texts)))
 
 
 class ReceiptDocument:
@@ -167,13 +318,14 @@ class ReceiptDocument:
     width, height = A4
 
     def __init__(self, *, settings, title: str = "") -> None:
-        self.font = _receipt_font()
+        self.font, self.names_font = _receipt_fonts()
         self.settings = settings
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, pageCompression=1, invariant=1)
         self.canvas.setTitle(title)
         self.canvas.setAuthor(settings.organisation_name_ja)
         self._issuers: dict[str, Issuer] = {}
+        self._shared: frozenset[str] | None = None
 
     def issuer(self, language: str) -> Issuer:
         if language not in self._issuers:
@@ -184,12 +336,24 @@ class ReceiptDocument:
         self.canvas.save()
         return self.buffer.getvalue()
 
+    def _fix_codes(self, text: str) -> None:
+        """Give the shared face's codes to these characters first, in this order (once a document)."""
+        if self._shared is None:
+            pdfmetrics.getFont(self.font).splitString(text, self.canvas._doc)
+            self._shared = frozenset(text)
+
+    def _name_font(self, text: str) -> str:
+        """The shared face if it has every character of the text already, else the names' face."""
+        shared = self._shared or frozenset()
+        return self.font if shared.issuperset(text) else self.names_font
+
     # --- one receipt a page -----------------------------------------------------------------------
 
     def add_receipt(self, receipt) -> None:
         language = "en" if receipt.language == "en" else "ja"
         labels = LABELS[language]
         issuer = self.issuer(language)
+        self._fix_codes(_shared_text(receipt, issuer, language))
         c = self.canvas
         w, h = self.width, self.height
         left, right = 56, w - 56
@@ -211,11 +375,12 @@ class ReceiptDocument:
             c.setFillColor(black)
 
         # Made out to, underlined the way a Japanese receipt is.
-        c.setFont(self.font, 18)
         name = addressee(receipt.recipient_name, to_company=receipt.to_company, language=language)
+        name_font = self._name_font(name)
+        c.setFont(name_font, 18)
         c.drawString(left, h - 200, name)
         c.setLineWidth(0.8)
-        c.line(left, h - 206, left + max(260, c.stringWidth(name, self.font, 18) + 20), h - 206)
+        c.line(left, h - 206, left + max(260, c.stringWidth(name, name_font, 18) + 20), h - 206)
 
         # The amount in a box.
         c.setLineWidth(1.2)
@@ -296,7 +461,40 @@ class ReceiptDocument:
             yy -= 14
         c.drawString(x, yy, issuer.representative)
         if issuer.seal is not None:
-            c.drawImage(issuer.seal, self.width - 56 - 60, yy - 20, width=60, height=60, mask="auto")
+            self._draw_image(issuer.seal, self.width - 56 - 60, yy - 20, size=60)
+
+    def _draw_image(self, image: ImageReader, x: float, y: float, *, size: float) -> None:
+        """canvas.drawImage(image, x, y, size, size, mask="auto"), the image's PDF objects made once.
+
+        drawImage compresses the image and its transparency again for every document: with the seal,
+        more time than the rest of a statement's page. Its objects are copied from ones kept for the
+        process; the page draws them as drawImage would.
+        """
+        c = self.canvas
+        doc = c._doc
+        name, kept = _image_objects(image)
+        registered = doc.getXObjectName(name)
+        if registered not in doc.idToObject:
+            xobject = copy.copy(kept)
+            c._setXObjects(xobject)
+            doc.Reference(xobject, registered)
+            doc.addForm(name, xobject)
+            mask = getattr(kept, "_smask", None)
+            if mask is not None:
+                del xobject._smask
+                mask = copy.copy(mask)
+                mask_name = doc.getXObjectName(mask.name)
+                if mask_name in doc.idToObject:
+                    xobject.smask = pdfdoc.PDFObjectReference(mask_name)
+                else:
+                    c._setXObjects(mask)
+                    xobject.smask = doc.Reference(mask, mask_name)
+        c._currentPageHasImages = 1
+        c.saveState()
+        c.translate(x, y)
+        c.scale(size, size)
+        c.doForm(name)  # draws the XObject and lists it in the page's resources
+        c.restoreState()
 
     def _void_mark(self, labels: dict[str, str]) -> None:
         c = self.canvas

@@ -78,10 +78,13 @@ def _annual_issue(run: AnnualReceiptRun) -> None:
         updated_at=timezone.now(),
         error="",
     )
-    # Walk donors in id order and probe each one's gifts (an index lookup), so a chunk costs its
-    # own 2,000 donors rather than a DISTINCT over the year's million gifts every time.
-    gave = _annual_gifts(run.year).filter(donor_id=OuterRef("pk"))
-    donor_ids = Donor.objects.filter(Exists(gave)).order_by("pk").values_list("pk", flat=True)
+    # Walk all donors in id order, a chunk of ids at a time; a chunk's gifts are then read by id
+    # range (_issue_annual_statements), so a chunk costs its own donors' gifts. Finding the next
+    # chunk of donors who gave, or asking for a chunk's gifts by a list of ids, read the whole
+    # year's gifts again for every chunk where the statistics were thin or the join merged from the
+    # start: the run grew with the square of the donors. Donors who did not give that year simply
+    # get no statement.
+    donor_ids = Donor.objects.order_by("pk").values_list("pk", flat=True)
     cursor = run.issued_up_to_donor_id
     while True:
         chunk = list(donor_ids.filter(pk__gt=cursor)[:ANNUAL_ISSUE_CHUNK])
@@ -109,20 +112,38 @@ def annual_run_deliver(*, run_id: int, limit: int | None = None) -> int:
     Returns how many this call sent."""
     config = receipt_settings()
     sent_total = 0
+    # The run's statements to email, listed once in id order; chunks are claimed from the list by
+    # id. Asking the database for "the next unsent statements of the run" each time passed over
+    # every statement sent so far, or sorted all the rest, whenever the planner's statistics were
+    # behind the run (a run writes 100,000 rows): the sending grew with the square of its size.
+    # When the list is done, one more look for statements still unsent finds any chunk another
+    # worker claimed and then rolled back.
+    unsent = Receipt.objects.filter(
+        annual_run_id=run_id, delivery=Receipt.Delivery.EMAIL, status=Receipt.Status.ISSUED
+    ).filter(~Exists(ReceiptDispatch.objects.filter(receipt=OuterRef("pk"), channel="email")))
+    todo = list(unsent.order_by("pk").values_list("pk", flat=True))
+    position, last_look = 0, False
     while limit is None or sent_total < limit:
+        window = todo[position : position + ANNUAL_SEND_CHUNK]
+        position += ANNUAL_SEND_CHUNK
+        if not window:
+            if last_look:
+                break
+            todo, position, last_look = list(unsent.order_by("pk").values_list("pk", flat=True)), 0, True
+            continue
         claim = uuid.uuid4()
         with transaction.atomic():
             candidates = list(
                 Receipt.objects.filter(
-                    annual_run_id=run_id, delivery=Receipt.Delivery.EMAIL, status=Receipt.Status.ISSUED
+                    pk__in=window, delivery=Receipt.Delivery.EMAIL, status=Receipt.Status.ISSUED
                 )
                 .filter(~Exists(ReceiptDispatch.objects.filter(receipt=OuterRef("pk"), channel="email")))
                 .order_by("pk")
                 .select_for_update(skip_locked=True)
-                .only("pk", "reissue_count")[:ANNUAL_SEND_CHUNK]
+                .only("pk", "reissue_count")
             )
             if not candidates:
-                break
+                continue  # sent already, or another worker's chunk
             # Recorded (and committed) before anything is sent: the claim is ours alone.
             ReceiptDispatch.objects.bulk_create(
                 [

@@ -8,8 +8,15 @@ sending) stays "sending" for a person to look at rather than going twice.
 
 from __future__ import annotations
 
+import base64
+import email.policy
 import logging
+import random
+import sys
 from collections.abc import Sequence
+from email.headerregistry import HeaderRegistry
+from email.message import MIMEPart
+from functools import lru_cache
 
 from django.conf import settings as django_settings
 from django.core import signing
@@ -91,7 +98,7 @@ def _email_for(receipt: Receipt, *, config: ReceiptSettings, pdf: bytes) -> Emai
     prefix = "annual" if receipt.kind == Receipt.Kind.ANNUAL else "email"
     subject_field = "annual_subject" if prefix == "annual" else "email_subject"
     body_field = "annual_body" if prefix == "annual" else "email_body"
-    message = EmailMessage(
+    message = _ReceiptEmail(
         subject=config.text(subject_field, language).format(**fields),
         body=config.text(body_field, language).format(**fields),
         from_email=django_settings.DEFAULT_FROM_EMAIL,
@@ -100,6 +107,72 @@ def _email_for(receipt: Receipt, *, config: ReceiptSettings, pdf: bytes) -> Emai
     )
     message.attach(f"{receipt.number}.pdf", pdf, "application/pdf")
     return message
+
+
+class _ReceiptEmail(EmailMessage):
+    """A receipt's email: its PDF goes into the message as a part made ready to write.
+
+    Django's own way encodes the file to base64 a line at a time in Python and stores each header
+    parsed, to fold it again when the message is written: a third of the time an annual
+    statement's email took. Here the file is encoded in one call and the headers, short and ASCII
+    (the file name is the receipt number), are stored as written. The message reads the same, and
+    ``attachments`` still holds (file name, content, type).
+    """
+
+    def message(self, *, policy=email.policy.default):
+        msg = super().message(policy=_with_header_classes_kept(policy))
+        if msg.is_multipart() and all(a.mimetype == "application/pdf" for a in self.attachments):
+            # Else the writer picks the boundary and, to be sure no line of the message is that
+            # boundary, compiles a pattern and searches the whole written message with it: a
+            # tenth of the email's time. Every line here is base64 (no "-" in it) or the body.
+            boundary = f"{'=' * 15}{random.randrange(sys.maxsize):019d}=="
+            if boundary not in self.body:
+                msg.set_boundary(boundary)
+        return msg
+
+    def _add_attachment(self, msg, filename, content, mimetype):
+        if mimetype != "application/pdf" or not isinstance(content, bytes) or not _plain_name(filename):
+            return super()._add_attachment(msg, filename, content, mimetype)
+        part = MIMEPart(policy=msg.policy)
+        part.set_raw("Content-Type", "application/pdf")
+        part.set_raw("Content-Transfer-Encoding", "base64")
+        part.set_raw("Content-Disposition", f'attachment; filename="{filename}"')
+        part.set_payload(base64.encodebytes(content).decode("ascii"))
+        msg.attach(part)
+        return None
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The registry's header classes, each made once.
+
+    email.headerregistry makes a new class for every header it stores or reads (a dozen or more an
+    email), a tenth of the time building a receipt's email took; the classes are all alike.
+    """
+
+    def __init__(self, registry: HeaderRegistry) -> None:
+        super().__init__(base_class=registry.base_class, default_class=registry.default_class)
+        self.registry = dict(registry.registry)
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+@lru_cache(maxsize=8)
+def _with_header_classes_kept(policy):
+    """The mailer's policy (SMTP's line ends and all), its header classes kept between messages."""
+    if type(policy.header_factory) is not HeaderRegistry:
+        return policy  # someone's own factory: left as it is
+    return policy.clone(header_factory=_HeaderClasses(policy.header_factory))
+
+
+def _plain_name(filename: str) -> bool:
+    """A file name that needs neither quoting nor encoding in a header (A2025-000001.pdf)."""
+    return filename.isascii() and filename.replace("-", "").replace(".", "").replace("_", "").isalnum()
 
 
 def receipt_pdf(receipt: Receipt, *, config: ReceiptSettings | None = None) -> bytes:

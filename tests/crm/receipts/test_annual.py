@@ -153,3 +153,25 @@ def test_the_scheduled_tasks_run(givers):
     run_id = tasks_schedule.annual_receipts_scheduled_task.call()
     assert AnnualReceiptRun.objects.get(pk=run_id).year == 2025
     assert tasks_schedule.receipts_new_gifts_scheduled_task.call()["receipts"] >= 1  # the gift of 1 January
+
+
+@time_machine.travel(JANUARY, tick=False)
+def test_a_statement_missing_from_a_senders_list_is_found_by_its_last_look(givers, monkeypatch):
+    # A sender lists the run's unsent statements once; one it could not see then (here: not yet
+    # for email, as a chunk another sender claimed and rolled back would be) still goes, once.
+    run = AnnualReceiptRun.objects.create(year=2025)
+    services.annual_run_advance(run_id=run.pk, deliver=False)
+    late = Receipt.objects.filter(annual_run=run, delivery="email").order_by("pk").last()
+    Receipt.objects.filter(pk=late.pk).update(delivery="post")
+    real = annual._dispatches_sent
+
+    def then_for_email(dispatch_ids, receipts):
+        real(dispatch_ids, receipts)
+        Receipt.objects.filter(pk=late.pk).update(delivery="email")
+
+    monkeypatch.setattr(annual, "_dispatches_sent", then_for_email)
+    assert services.annual_run_deliver(run_id=run.pk) == 2
+    assert sorted(m.extra_headers["X-Receipt-Number"] for m in mail.outbox) == sorted(
+        Receipt.objects.filter(annual_run=run, delivery="email").values_list("number", flat=True)
+    )
+    assert ReceiptDispatch.objects.filter(receipt=late).count() == 1
