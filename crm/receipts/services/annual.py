@@ -132,65 +132,78 @@ def annual_run_deliver(*, run_id: int, limit: int | None = None) -> int:
             todo, position, last_look = list(unsent.order_by("pk").values_list("pk", flat=True)), 0, True
             continue
         claim = uuid.uuid4()
-        with transaction.atomic():
-            candidates = list(
-                Receipt.objects.filter(
-                    pk__in=window, delivery=Receipt.Delivery.EMAIL, status=Receipt.Status.ISSUED
-                )
-                .filter(~Exists(ReceiptDispatch.objects.filter(receipt=OuterRef("pk"), channel="email")))
-                .order_by("pk")
-                .select_for_update(skip_locked=True)
-                .only("pk", "reissue_count")
-            )
-            if not candidates:
-                continue  # sent already, or another worker's chunk
-            # Recorded (and committed) before anything is sent: the claim is ours alone.
-            ReceiptDispatch.objects.bulk_create(
-                [
-                    ReceiptDispatch(
-                        receipt=r,
-                        channel=ReceiptDispatch.Channel.EMAIL,
-                        key=_dispatch_key(r, "email"),
-                        claim=claim,
-                    )
-                    for r in candidates
-                ],
-                ignore_conflicts=True,
-            )
-        ours = list(ReceiptDispatch.objects.filter(claim=claim).values_list("pk", "receipt_id"))
-        receipts = Receipt.objects.select_related("donor").in_bulk([rid for _pk, rid in ours])
-        messages, sent, failed = [], [], []
-        document_receipts = []
-        for dispatch_id, receipt_id in ours:
-            receipt = receipts[receipt_id]
-            if not receipt.donor.email:
-                failed.append((dispatch_id, "no email address"))
-                continue
-            messages.append(
-                (dispatch_id, _email_for(receipt, config=config, pdf=receipt_pdf(receipt, config=config)))
-            )
-            document_receipts.append(receipt)
-        connection = mailers.default
-        for (dispatch_id, message), receipt in zip(messages, document_receipts, strict=True):
-            try:
-                connection.send_messages([message])
-            except Exception as exc:  # recorded per message; the others still go
-                failed.append((dispatch_id, str(exc)[:2000]))
-                continue
-            sent.append((dispatch_id, receipt))
-        if sent:
-            _dispatches_sent([d for d, _r in sent], [r for _d, r in sent])
-        for dispatch_id, error in failed:
-            ReceiptDispatch.objects.filter(pk=dispatch_id).update(
-                state=ReceiptDispatch.State.FAILED, error=error
-            )
+        if not _claim_emails(window, claim=claim):
+            continue  # sent already, or another worker's chunk
+        sent, failed = _send_claimed_emails(claim, config=config)
         AnnualReceiptRun.objects.filter(pk=run_id).update(
-            emails_sent=F("emails_sent") + len(sent),
-            emails_failed=F("emails_failed") + len(failed),
+            emails_sent=F("emails_sent") + sent,
+            emails_failed=F("emails_failed") + failed,
             updated_at=timezone.now(),
         )
-        sent_total += len(sent)
+        sent_total += sent
     return sent_total
+
+
+def _claim_emails(window: list[int], *, claim: uuid.UUID) -> bool:
+    """Claim the statements of `window` still to email and not being sent by another worker: their
+    dispatch rows are recorded (and committed) before anything is sent, so the claim is ours alone.
+    False when none was left to claim."""
+    with transaction.atomic():
+        candidates = list(
+            Receipt.objects.filter(
+                pk__in=window, delivery=Receipt.Delivery.EMAIL, status=Receipt.Status.ISSUED
+            )
+            .filter(~Exists(ReceiptDispatch.objects.filter(receipt=OuterRef("pk"), channel="email")))
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .only("pk", "reissue_count")
+        )
+        if not candidates:
+            return False
+        ReceiptDispatch.objects.bulk_create(
+            [
+                ReceiptDispatch(
+                    receipt=r,
+                    channel=ReceiptDispatch.Channel.EMAIL,
+                    key=_dispatch_key(r, "email"),
+                    claim=claim,
+                )
+                for r in candidates
+            ],
+            ignore_conflicts=True,
+        )
+    return True
+
+
+def _send_claimed_emails(claim: uuid.UUID, *, config) -> tuple[int, int]:
+    """Draw, build and send the emails of one claim, each failure recorded on its own dispatch.
+    Returns (sent, failed)."""
+    ours = list(ReceiptDispatch.objects.filter(claim=claim).values_list("pk", "receipt_id"))
+    receipts = Receipt.objects.select_related("donor").in_bulk([rid for _pk, rid in ours])
+    messages, sent, failed = [], [], []
+    document_receipts = []
+    for dispatch_id, receipt_id in ours:
+        receipt = receipts[receipt_id]
+        if not receipt.donor.email:
+            failed.append((dispatch_id, "no email address"))
+            continue
+        messages.append(
+            (dispatch_id, _email_for(receipt, config=config, pdf=receipt_pdf(receipt, config=config)))
+        )
+        document_receipts.append(receipt)
+    connection = mailers.default
+    for (dispatch_id, message), receipt in zip(messages, document_receipts, strict=True):
+        try:
+            connection.send_messages([message])
+        except Exception as exc:  # recorded per message; the others still go
+            failed.append((dispatch_id, str(exc)[:2000]))
+            continue
+        sent.append((dispatch_id, receipt))
+    if sent:
+        _dispatches_sent([d for d, _r in sent], [r for _d, r in sent])
+    for dispatch_id, error in failed:
+        ReceiptDispatch.objects.filter(pk=dispatch_id).update(state=ReceiptDispatch.State.FAILED, error=error)
+    return len(sent), len(failed)
 
 
 def _enqueue_deliver(run_id: int) -> None:
